@@ -1,0 +1,162 @@
+import type { SocketError } from './errors'
+
+/** The subset of WeChat's `SocketTask` that ChatSocket uses. qq/tt/uni/Taro tasks share this shape. */
+export interface SocketTaskLike {
+  send(options: {
+    data: string | ArrayBuffer
+    success?: (res: unknown) => void
+    fail?: (err: { errMsg: string }) => void
+  }): void
+  close(options: { code?: number; reason?: string; success?: (res: unknown) => void; fail?: (err: { errMsg: string }) => void }): void
+  onOpen(listener: (res: { header?: Record<string, string> }) => void): void
+  onClose(listener: (res: { code: number; reason: string }) => void): void
+  onError(listener: (res: { errMsg: string }) => void): void
+  onMessage(listener: (res: { data: string | ArrayBuffer }) => void): void
+}
+
+/** What `wx.connectSocket` takes (the fields ChatSocket passes). */
+export interface ConnectSocketOptions {
+  url: string
+  header?: Record<string, string>
+  protocols?: string[]
+  tcpNoDelay?: boolean
+  perMessageDeflate?: boolean
+  timeout?: number
+  success?: (res: unknown) => void
+  fail?: (err: { errMsg: string }) => void
+}
+
+/** `wx.connectSocket`, or an adapter of the same shape. */
+export type ConnectSocket = (options: ConnectSocketOptions) => SocketTaskLike
+
+/** A frame on the wire: a JSON object with a string `type`. */
+export interface Frame {
+  type: string
+  id?: string
+  [key: string]: unknown
+}
+
+export interface AckFrame extends Frame {
+  type: 'ack'
+  id: string
+}
+
+export interface ReplyFrame<T = unknown> extends Frame {
+  type: 'reply'
+  id: string
+  data?: T
+  error?: { code: string; message: string }
+}
+
+/** Turns frames into wire data and back. `decode` throws on anything it cannot read. */
+export interface Codec {
+  encode(frame: Frame): string | ArrayBuffer
+  decode(data: string | ArrayBuffer): Frame
+}
+
+export type SocketState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed'
+
+export interface CloseEvent {
+  code: number
+  reason: string
+  willReconnect: boolean
+}
+
+/** The typed event map: `socket.on('close', (e) => e.willReconnect)`. */
+export type ChatSocketEvents = {
+  open: void
+  close: CloseEvent
+  reconnecting: { attempt: number; delay: number }
+  state: { from: SocketState; to: SocketState }
+  message: Frame
+  error: SocketError
+}
+
+export type Resolvable<T> = T | (() => T | Promise<T>)
+
+export interface HeartbeatOptions {
+  /** ms without any incoming frame before a ping is sent. Default 25000. */
+  interval?: number
+  /** ms to wait for any frame after the ping before the link counts as dead. Default 10000. */
+  timeout?: number
+}
+
+export interface ReconnectOptions {
+  /** Delay bound for the first attempt, ms. Default 1000. */
+  minDelay?: number
+  /** Upper bound for any delay, ms. Default 30000. */
+  maxDelay?: number
+  /** Growth per attempt. Default 2. */
+  factor?: number
+  /** Fraction of the delay that is randomised: the wait is uniform in [d·(1−jitter), d]. Default 0.5. */
+  jitter?: number
+  /** Attempts before giving up (state `closed`). Default Infinity. */
+  maxAttempts?: number
+  /** The link must stay open this long (ms) before attempts count from 1 again. Default 5000. */
+  minUptime?: number
+}
+
+export interface QueueOptions {
+  /** Most sends waiting for the link or for an ack. Default 1000. */
+  maxSize?: number
+  /** ms a send may wait for its ack before it rejects with TIMEOUT. Default 15000. */
+  sendTimeout?: number
+}
+
+/** Timer functions, injectable so tests control time. */
+export interface Clock {
+  now(): number
+  setTimeout(fn: () => void, ms: number): unknown
+  clearTimeout(handle: unknown): void
+}
+
+/** The app lifecycle hooks ChatSocket listens to (`wx` by default). */
+export interface LifecycleHost {
+  onAppHide?(fn: () => void): void
+  offAppHide?(fn: () => void): void
+  onAppShow?(fn: () => void): void
+  offAppShow?(fn: () => void): void
+  onNetworkStatusChange?(fn: (res: { isConnected: boolean; networkType: string }) => void): void
+  offNetworkStatusChange?(fn: (res: { isConnected: boolean; networkType: string }) => void): void
+  getNetworkType?(options: { success?: (res: { networkType: string }) => void }): void
+}
+
+export interface ChatSocketOptions {
+  /** Server URL, or a function giving one (called on every connect, so tokens can be refreshed). Required. */
+  url: Resolvable<string>
+  /** Handshake headers, or a function giving them (called on every connect). Default none. */
+  header?: Resolvable<Record<string, string>>
+  protocols?: string[]
+  tcpNoDelay?: boolean
+  perMessageDeflate?: boolean
+  /** Passed to connectSocket as its connect timeout, ms. */
+  timeout?: number
+  /** Default: the global `wx.connectSocket`. */
+  connectSocket?: ConnectSocket
+  /** Connect on construction. Default true. */
+  autoConnect?: boolean
+  /** `false` turns heartbeats off. */
+  heartbeat?: HeartbeatOptions | false
+  /** `false` turns reconnecting off. */
+  reconnect?: ReconnectOptions | false
+  queue?: QueueOptions
+  /** Wait for the server's ack before a send resolves. Default true. */
+  ack?: boolean
+  /** Listen to app hide/show and network changes. `true` uses the global `wx` when it has them. Default true. */
+  lifecycle?: boolean | LifecycleHost
+  /** Default: JSON text frames. */
+  codec?: Codec
+  /** Makes message ids. Default: a per-socket random prefix and a counter. */
+  generateId?: () => string
+  /** Uniform random number in [0, 1). Default Math.random. */
+  random?: () => number
+  /** Default: the global timers and Date.now. */
+  clock?: Clock
+}
+
+export interface SendOptions {
+  /** ms to wait for the ack; overrides `queue.sendTimeout`. */
+  timeout?: number
+  /** Overrides the socket's `ack` option for this send (e.g. typing notices). */
+  ack?: boolean
+}
