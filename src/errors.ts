@@ -30,7 +30,7 @@ export class SocketError extends Error {
   readonly code: ErrorCode
   readonly serverCode?: string
   readonly id?: string
-  override readonly cause?: unknown
+  readonly cause?: unknown
 
   constructor(code: ErrorCode, message: string, details: SocketErrorDetails = {}) {
     super(message)

@@ -36,6 +36,12 @@ export interface Frame {
   [key: string]: unknown
 }
 
+/** What `send` and `request` take: any object with a string `type` (an `id` is added unless present). */
+export interface OutgoingMessage {
+  type: string
+  id?: string
+}
+
 export interface AckFrame extends Frame {
   type: 'ack'
   id: string

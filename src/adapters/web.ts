@@ -1,0 +1,75 @@
+import type { ConnectSocket, ConnectSocketOptions, SocketTaskLike } from '../types'
+
+/** The WHATWG WebSocket surface the adapters use (browsers, and Node's `ws`). */
+export interface WebSocketLike {
+  readonly readyState: number
+  binaryType: string
+  onopen: ((event: unknown) => void) | null
+  onclose: ((event: { code: number; reason: string }) => void) | null
+  onerror: ((event: unknown) => void) | null
+  onmessage: ((event: { data: unknown }) => void) | null
+  send(data: string | ArrayBuffer): void
+  close(code?: number, reason?: string): void
+}
+
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike
+
+const OPEN = 1
+
+type SendFn = (data: string | ArrayBuffer, done: (error?: Error) => void) => void
+
+/** Wraps a WHATWG WebSocket as a WeChat-shaped SocketTask. Callbacks run asynchronously, as in WeChat. */
+export function toSocketTask(socket: WebSocketLike, sendFn?: SendFn): SocketTaskLike {
+  socket.binaryType = 'arraybuffer'
+  const later = (fn: () => void): void => void Promise.resolve().then(fn)
+  return {
+    send({ data, success, fail }) {
+      if (socket.readyState !== OPEN) return later(() => fail?.({ errMsg: 'sendSocketMessage:fail socket is not open' }))
+      const done = (error?: Error): void => {
+        if (error) fail?.({ errMsg: `sendSocketMessage:fail ${error.message}` })
+        else success?.({ errMsg: 'sendSocketMessage:ok' })
+      }
+      if (sendFn) return sendFn(data, done)
+      try {
+        socket.send(data)
+      } catch (error) {
+        return later(() => done(error as Error))
+      }
+      if (success) later(() => done())
+    },
+    close({ code, reason, success, fail }) {
+      try {
+        socket.close(code, reason)
+        if (success) later(() => success({ errMsg: 'closeSocket:ok' }))
+      } catch (error) {
+        if (fail) later(() => fail({ errMsg: `closeSocket:fail ${(error as Error).message}` }))
+      }
+    },
+    onOpen: (fn) => void (socket.onopen = () => fn({})),
+    onClose: (fn) => void (socket.onclose = (e) => fn({ code: e.code, reason: e.reason })),
+    onError: (fn) => void (socket.onerror = (e) => fn({ errMsg: errorMessage(e) })),
+    onMessage: (fn) =>
+      void (socket.onmessage = (e) => {
+        const data = e.data
+        fn({ data: typeof data === 'string' || data instanceof ArrayBuffer ? data : String(data) })
+      }),
+  }
+}
+
+function errorMessage(event: unknown): string {
+  const e = event as { message?: unknown; error?: { message?: unknown } } | null
+  const text = e?.message ?? e?.error?.message
+  return typeof text === 'string' && text ? text : 'WebSocket error'
+}
+
+/**
+ * `connectSocket` for browsers: `new ChatSocket({ url, connectSocket: createWebConnectSocket() })`.
+ * Browsers cannot set handshake headers: pass a token in the URL instead (`header` is ignored).
+ */
+export function createWebConnectSocket(WebSocketImpl?: WebSocketConstructor): ConnectSocket {
+  return (options: ConnectSocketOptions) => {
+    const Impl = WebSocketImpl ?? (globalThis as unknown as { WebSocket?: WebSocketConstructor }).WebSocket
+    if (!Impl) throw new TypeError('createWebConnectSocket: no global WebSocket; pass a WebSocket constructor')
+    return toSocketTask(new Impl(options.url, options.protocols))
+  }
+}

@@ -1,0 +1,479 @@
+import mitt, { type Handler } from 'mitt'
+import { backoffDelay } from './backoff'
+import { TimerSlot } from './clock'
+import { ErrorCodes, SocketError, type ErrorCode } from './errors'
+import { Heartbeat } from './heartbeat'
+import { bindLifecycle } from './lifecycle'
+import { resolveOptions, type ResolvedOptions } from './options'
+import { PING, checkCloseArgs, isAck, isFrame, isReply } from './protocol'
+import { SendQueue, type Push } from './send-queue'
+import type {
+  AckFrame,
+  ChatSocketEvents,
+  ChatSocketOptions,
+  Frame,
+  OutgoingMessage,
+  Resolvable,
+  SendOptions,
+  SocketState,
+  SocketTaskLike,
+} from './types'
+
+type Listener<T> = Handler<T> & { original?: Handler<T> }
+
+/** Code of a link ChatSocket abandoned itself (heartbeat or connect timeout, failed send). */
+const ABANDONED = 4000
+
+/**
+ * A chat link that survives a phone: heartbeats, reconnect with backoff and jitter, an acked
+ * send queue that replays in order after a reconnect, and typed events.
+ *
+ * State machine (every change goes through `setState`, which emits `state`):
+ * ```
+ * idle ─connect()→ connecting ─open→ open ─lost→ reconnecting ─open→ open
+ *                       └──────failed──────────────↗   (retries with backoff)
+ * any ─close() or attempts exhausted→ closed (final)
+ * ```
+ */
+export class ChatSocket {
+  private readonly o: ResolvedOptions
+  private readonly emitter = mitt<ChatSocketEvents>()
+  private readonly queue: SendQueue
+  private readonly heartbeat: Heartbeat | null
+  private readonly retryTimer: TimerSlot
+  private readonly connectTimer: TimerSlot
+  private readonly uptimeTimer: TimerSlot
+  private _state: SocketState = 'idle'
+  private task: SocketTaskLike | null = null
+  /** Bumped whenever a task is abandoned: callbacks from older tasks are ignored (SocketTask has no off*). */
+  private generation = 0
+  private dialing = false
+  /** The current task is open and the queue has been replayed on it. */
+  private ready = false
+  /** Reconnect attempts made since the link last stayed up for `minUptime`. */
+  private attempt = 0
+  private online = true
+  private waiters: Array<{ resolve: () => void; reject: (e: SocketError) => void }> = []
+  private unbindLifecycle: (() => void) | null = null
+
+  constructor(options: ChatSocketOptions) {
+    this.o = resolveOptions(options)
+    const { clock, heartbeat } = this.o
+    this.queue = new SendQueue(clock)
+    this.retryTimer = new TimerSlot(clock)
+    this.connectTimer = new TimerSlot(clock)
+    this.uptimeTimer = new TimerSlot(clock)
+    this.heartbeat = heartbeat
+      ? new Heartbeat(heartbeat.interval, heartbeat.timeout, clock, {
+          ping: () => this.transmitRaw(PING),
+          dead: () => this.drop(ABANDONED, 'heartbeat timeout'),
+        })
+      : null
+    if (this.o.lifecycle) {
+      this.unbindLifecycle = bindLifecycle(this.o.lifecycle, {
+        hide: () => this.heartbeat?.stop(),
+        show: () => this.wake(),
+        network: (online) => this.setOnline(online),
+      })
+    }
+    if (this.o.autoConnect) this.connect().catch(() => undefined)
+  }
+
+  get state(): SocketState {
+    return this._state
+  }
+
+  /** Number of sends waiting for the link or for their ack. */
+  get pending(): number {
+    return this.queue.size
+  }
+
+  /** A fresh message id, as `send` would assign. */
+  nextId(): string {
+    return this.o.generateId()
+  }
+
+  /** Resolves when the link is open; rejects with CLOSED if the socket closes first. */
+  connect(): Promise<void> {
+    if (this._state === 'closed') return Promise.reject(this.error('CLOSED', 'the socket is closed'))
+    if (this._state === 'open') return Promise.resolve()
+    const opened = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }))
+    if (this._state === 'idle') {
+      this.setState('connecting')
+      this.dial()
+    } else if (this._state === 'reconnecting') {
+      this.retryNow()
+    }
+    return opened
+  }
+
+  /**
+   * Queues `msg` (a JSON object with a string `type`) and resolves with the server's ack frame
+   * (or its reply frame). Gives `msg` an `id` unless it has one; resends after a reconnect carry it.
+   */
+  send<M extends OutgoingMessage>(msg: M, options: SendOptions = {}): Promise<AckFrame> {
+    return this.enqueue(msg as unknown as Frame, options, 'send') as Promise<AckFrame>
+  }
+
+  /** Like `send`, but resolves with the reply's `data` and rejects with its error (code SERVER). */
+  request<T = unknown, M extends OutgoingMessage = Frame>(msg: M, options: Omit<SendOptions, 'ack'> = {}): Promise<T> {
+    return this.enqueue(msg as unknown as Frame, { ...options, ack: true }, 'request') as Promise<T>
+  }
+
+  /**
+   * Final: no reconnect. Pending and later sends reject with CLOSED. `code` is 1000 or
+   * 3000–4999 and `reason` at most 123 UTF-8 bytes, as WeChat's SocketTask requires.
+   */
+  close(code = 1000, reason = ''): void {
+    checkCloseArgs(code, reason)
+    if (this._state === 'closed') return
+    const wasOpen = this.ready
+    this.abandon(code, reason)
+    this.finish(this.error('CLOSED', 'the socket was closed by close()'))
+    if (wasOpen) this.emit('close', { code, reason, willReconnect: false })
+  }
+
+  on<K extends keyof ChatSocketEvents>(type: K, fn: Handler<ChatSocketEvents[K]>): () => void {
+    this.emitter.on(type, fn)
+    return () => this.off(type, fn)
+  }
+
+  once<K extends keyof ChatSocketEvents>(type: K, fn: Handler<ChatSocketEvents[K]>): () => void {
+    const wrapper: Listener<ChatSocketEvents[K]> = (event) => {
+      this.off(type, fn)
+      fn(event)
+    }
+    wrapper.original = fn
+    this.emitter.on(type, wrapper)
+    return () => this.off(type, fn)
+  }
+
+  off<K extends keyof ChatSocketEvents>(type: K, fn?: Handler<ChatSocketEvents[K]>): void {
+    const list = this.emitter.all.get(type) as Array<Listener<ChatSocketEvents[K]>> | undefined
+    if (!list) return
+    if (!fn) return void list.splice(0)
+    const index = list.findIndex((h) => h === fn || h.original === fn)
+    if (index >= 0) list.splice(index, 1)
+  }
+
+  // ── connecting ────────────────────────────────────────────────────────────
+
+  private dial(): void {
+    const gen = ++this.generation
+    this.dialing = true
+    this.retryTimer.clear()
+    const failed = (reason: string, cause?: unknown): void => {
+      if (gen !== this.generation) return
+      this.emit('error', this.error('CONNECT_FAILED', `connect failed: ${reason}`, cause))
+      this.drop(1006, reason)
+    }
+    resolveBoth(this.o.url, this.o.header, (err, url, header) => {
+      if (gen !== this.generation) return
+      if (err !== undefined) return failed('the url or header function failed', err)
+      if (typeof url !== 'string' || url.length === 0) return failed('the url function gave no string')
+      let task: SocketTaskLike
+      try {
+        task = this.o.connectSocket({
+          url,
+          ...(header !== undefined && { header }),
+          ...this.o.passThrough,
+          fail: (res) => failed(res?.errMsg ?? 'connectSocket failed', res),
+        })
+      } catch (error) {
+        return failed('connectSocket threw', error)
+      }
+      if (gen !== this.generation) return void closeQuietly(task, 1000, '')
+      this.task = task
+      task.onOpen(() => gen === this.generation && this.opened())
+      task.onMessage((res) => gen === this.generation && this.received(res.data))
+      task.onClose((res) => gen === this.generation && this.lost(res.code, res.reason))
+      task.onError((res) => gen === this.generation && (this.ready ? this.drop(1006, res.errMsg) : failed(res.errMsg, res)))
+      this.connectTimer.set(() => failed('connect timeout'), this.o.passThrough.timeout)
+    })
+  }
+
+  private opened(): void {
+    this.dialing = false
+    this.connectTimer.clear()
+    this.ready = true
+    this.heartbeat?.start()
+    if (this.o.reconnect) this.uptimeTimer.set(() => (this.attempt = 0), this.o.reconnect.minUptime)
+    // Replay before the state says open, so a send made in an open/state handler queues behind.
+    const gen = this.generation
+    for (const push of this.queue.unsent()) {
+      if (gen !== this.generation) return
+      this.transmit(push)
+    }
+    if (gen !== this.generation) return
+    this.setState('open')
+    this.emit('open', undefined)
+    const waiters = this.waiters
+    this.waiters = []
+    for (const w of waiters) w.resolve()
+  }
+
+  /** We give up on the current task ourselves (dead heartbeat, failed send, error): close it and recover. */
+  private drop(code: number, reason: string): void {
+    const task = this.task
+    this.lost(code, reason)
+    if (task) closeQuietly(task, ABANDONED, reason)
+  }
+
+  /** The current task is gone. Recover: reconnect with backoff, or close for good. */
+  private lost(code: number, reason: string): void {
+    const wasOpen = this.ready
+    this.abandon()
+    this.queue.markAllUnsent()
+    const willReconnect = this.o.reconnect !== false && this.attempt < this.o.reconnect.maxAttempts
+    if (wasOpen) this.emit('close', { code, reason, willReconnect })
+    if (this._state === 'closed') return // a close handler called close()
+    if (willReconnect) this.scheduleRetry()
+    else this.finish(this.error('CLOSED', `the link closed (${code} ${reason}) and will not reconnect`))
+  }
+
+  /** Forgets the current task (closing it when a code is given) and stops every per-link timer. */
+  private abandon(code?: number, reason = ''): void {
+    const task = this.task
+    this.generation++
+    this.task = null
+    this.ready = false
+    this.dialing = false
+    this.heartbeat?.stop()
+    this.connectTimer.clear()
+    this.uptimeTimer.clear()
+    if (task && code !== undefined) closeQuietly(task, code, reason)
+  }
+
+  private scheduleRetry(): void {
+    if (!this.o.reconnect) return
+    this.setState('reconnecting')
+    if (!this.online) return // wait for the network instead of spending attempts
+    const next = this.attempt + 1
+    const delay = backoffDelay(next, this.o.reconnect, this.o.random)
+    this.emit('reconnecting', { attempt: next, delay })
+    this.retryTimer.set(() => {
+      this.attempt = next
+      this.dial()
+    }, delay)
+  }
+
+  /** Skip the rest of the backoff wait (app shown, network back, explicit connect()). */
+  private retryNow(): void {
+    if (this._state !== 'reconnecting' || this.dialing || !this.o.reconnect) return
+    if (!this.retryTimer.active) {
+      if (this.attempt >= this.o.reconnect.maxAttempts) return
+      this.emit('reconnecting', { attempt: this.attempt + 1, delay: 0 })
+    }
+    this.retryTimer.clear()
+    this.attempt++
+    this.dial()
+  }
+
+  private wake(): void {
+    if (this.ready) {
+      if (this.heartbeat) {
+        this.heartbeat.start()
+        this.heartbeat.probe()
+      }
+    } else {
+      this.retryNow()
+    }
+  }
+
+  private setOnline(online: boolean): void {
+    const was = this.online
+    this.online = online
+    if (!online) {
+      this.retryTimer.clear()
+      return
+    }
+    if (!was) this.wake()
+  }
+
+  private finish(error: SocketError): void {
+    this.retryTimer.clear()
+    this.unbindLifecycle?.()
+    this.unbindLifecycle = null
+    this.setState('closed')
+    this.queue.rejectAll(() => error)
+    const waiters = this.waiters
+    this.waiters = []
+    for (const w of waiters) w.reject(error)
+  }
+
+  // ── frames ────────────────────────────────────────────────────────────────
+
+  private received(data: string | ArrayBuffer): void {
+    this.heartbeat?.seen()
+    let frame: Frame
+    try {
+      frame = this.o.codec.decode(data)
+      if (!isFrame(frame)) throw new TypeError('the codec returned no frame')
+    } catch (cause) {
+      this.emit('error', this.error('DECODE', `undecodable frame: ${describe(cause)}`, cause))
+      return
+    }
+    if (frame.type === 'pong') return
+    if (isAck(frame) || isReply(frame)) {
+      const push = this.queue.take(frame.id)
+      // An answer for nothing pending: typically a second ack after a resend. Not an error.
+      if (push) settle(push, frame)
+      return
+    }
+    this.emit('message', frame)
+  }
+
+  private enqueue(msg: Frame, options: SendOptions, kind: Push['kind']): Promise<unknown> {
+    if (this._state === 'closed') return Promise.reject(this.error('CLOSED', 'the socket is closed'))
+    if (!isFrame(msg)) return Promise.reject(new TypeError(`${kind}(msg): msg must be an object with a string "type"`))
+    if (msg.id !== undefined && (typeof msg.id !== 'string' || msg.id.length === 0)) {
+      return Promise.reject(new TypeError(`${kind}(msg): msg.id must be a non-empty string`))
+    }
+    const timeout = options.timeout ?? this.o.queue.sendTimeout
+    if (typeof timeout !== 'number' || !(timeout > 0)) {
+      return Promise.reject(new RangeError(`${kind}(msg, { timeout }): timeout must be a positive number of ms`))
+    }
+    if (this.queue.size >= this.o.queue.maxSize) {
+      return Promise.reject(this.error('QUEUE_FULL', `${this.queue.size} sends are already waiting (queue.maxSize)`, undefined, msg.id))
+    }
+    const id = msg.id ?? this.o.generateId()
+    if (this.queue.has(id)) return Promise.reject(this.error('SEND_FAILED', `a send with id ${id} is already pending`, undefined, id))
+    const frame: Frame = msg.id === undefined ? { ...msg, id } : msg
+    let data: string | ArrayBuffer
+    try {
+      data = this.o.codec.encode(frame)
+    } catch (cause) {
+      return Promise.reject(this.error('SEND_FAILED', `could not encode the message: ${describe(cause)}`, cause, id))
+    }
+    return new Promise((resolve, reject) => {
+      const push: Push = { id, frame, data, kind, expectAck: options.ack ?? this.o.ack, sent: false, resolve, reject }
+      this.queue.add(push, timeout, (p) => this.error('TIMEOUT', `no answer to ${p.id} within ${timeout} ms`, undefined, p.id))
+      if (this.ready) this.transmit(push)
+    })
+  }
+
+  private transmit(push: Push): void {
+    const task = this.task as SocketTaskLike
+    const gen = this.generation
+    push.sent = true
+    try {
+      task.send({
+        data: push.data,
+        success: push.expectAck
+          ? undefined
+          : () => {
+              if (this.queue.take(push.id, push)) push.resolve(undefined)
+            },
+        fail: (res) => gen === this.generation && this.sendFailed(res),
+      })
+    } catch (cause) {
+      this.sendFailed(cause)
+    }
+  }
+
+  /** Pings bypass the queue: they are not acked and never replayed. */
+  private transmitRaw(frame: Frame): void {
+    const gen = this.generation
+    try {
+      this.task?.send({ data: this.o.codec.encode(frame), fail: (res) => gen === this.generation && this.sendFailed(res) })
+    } catch (cause) {
+      this.sendFailed(cause)
+    }
+  }
+
+  /** A failed send breaks ordering for everything after it: drop the link and replay in order. */
+  private sendFailed(cause: unknown): void {
+    if (!this.ready) return
+    this.emit('error', this.error('SEND_FAILED', `send failed: ${describe(cause)}`, cause))
+    this.drop(ABANDONED, 'send failed')
+  }
+
+  // ── events and state ──────────────────────────────────────────────────────
+
+  private setState(to: SocketState): void {
+    const from = this._state
+    if (from === to) return
+    this._state = to
+    this.emit('state', { from, to })
+  }
+
+  /** Calls every handler even if one throws; a throwing handler surfaces as an unhandled rejection. */
+  private emit<K extends keyof ChatSocketEvents>(type: K, event: ChatSocketEvents[K]): void {
+    const list = this.emitter.all.get(type) as Array<Handler<ChatSocketEvents[K]>> | undefined
+    if (!list || list.length === 0) return
+    for (const handler of list.slice()) {
+      try {
+        handler(event)
+      } catch (err) {
+        void Promise.reject(err)
+      }
+    }
+  }
+
+  private error(code: ErrorCode, message: string, cause?: unknown, id?: string): SocketError {
+    return new SocketError(ErrorCodes[code], message, {
+      ...(cause !== undefined && { cause }),
+      ...(id !== undefined && { id }),
+    })
+  }
+}
+
+function settle(push: Push, frame: Frame): void {
+  if (isReply(frame) && frame.error) {
+    const { code, message } = frame.error
+    push.reject(
+      new SocketError(ErrorCodes.SERVER, String(message ?? code), { serverCode: String(code), id: push.id }),
+    )
+  } else if (push.kind === 'request') {
+    push.resolve(isReply(frame) ? frame.data : undefined)
+  } else {
+    push.resolve(frame)
+  }
+}
+
+function closeQuietly(task: SocketTaskLike, code: number, reason: string): void {
+  try {
+    task.close({ code, reason, fail: () => undefined })
+  } catch {
+    // Closing an already closed task may throw on some platforms; it is gone either way.
+  }
+}
+
+function describe(value: unknown): string {
+  if (value instanceof Error) return value.message
+  if (typeof value === 'object' && value !== null && typeof (value as { errMsg?: unknown }).errMsg === 'string') {
+    return (value as { errMsg: string }).errMsg
+  }
+  return String(value)
+}
+
+/**
+ * Resolves two possibly-async option values, synchronously when neither is a function
+ * returning a promise (so a plain url connects without an extra tick).
+ */
+function resolveBoth<A, B>(
+  a: Resolvable<A>,
+  b: Resolvable<B> | undefined,
+  done: (err: unknown, a?: A, b?: B) => void,
+): void {
+  let va: A | Promise<A>
+  let vb: B | Promise<B> | undefined
+  try {
+    va = typeof a === 'function' ? (a as () => A | Promise<A>)() : a
+    vb = typeof b === 'function' ? (b as () => B | Promise<B>)() : b
+  } catch (err) {
+    return done(err ?? new Error('option function threw'))
+  }
+  if (isThenable(va) || isThenable(vb)) {
+    Promise.all([va, vb]).then(
+      ([ra, rb]) => done(undefined, ra, rb),
+      (err: unknown) => done(err ?? new Error('option promise rejected')),
+    )
+  } else {
+    done(undefined, va as A, vb as B | undefined)
+  }
+}
+
+function isThenable(value: unknown): value is Promise<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+}
