@@ -76,7 +76,12 @@ export class ChatSocket {
         network: (online) => this.setOnline(online),
       })
     }
-    if (this.o.autoConnect) this.connect().catch(() => undefined)
+    // On the next microtask, so handlers attached right after construction see every event.
+    if (this.o.autoConnect) {
+      void Promise.resolve().then(() => {
+        if (this._state === 'idle') this.connect().catch(() => undefined)
+      })
+    }
   }
 
   get state(): SocketState {
@@ -397,7 +402,7 @@ export class ChatSocket {
     this.emit('state', { from, to })
   }
 
-  /** Calls every handler even if one throws; a throwing handler surfaces as an unhandled rejection. */
+  /** Calls every handler even if one throws; the exception is rethrown from a timer, outside our callbacks. */
   private emit<K extends keyof ChatSocketEvents>(type: K, event: ChatSocketEvents[K]): void {
     const list = this.emitter.all.get(type) as Array<Handler<ChatSocketEvents[K]>> | undefined
     if (!list || list.length === 0) return
@@ -405,7 +410,9 @@ export class ChatSocket {
       try {
         handler(event)
       } catch (err) {
-        void Promise.reject(err)
+        this.o.clock.setTimeout(() => {
+          throw err
+        }, 0)
       }
     }
   }
