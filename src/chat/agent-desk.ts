@@ -1,0 +1,402 @@
+/**
+ * The agent's side: the queue of waiting conversations, my conversations with unread
+ * counts and last-message previews, the online agents (for transfer), and the actions
+ * accept / transfer / close. Kept current from `conversation`, `message`, `read` and
+ * `presence` pushes, and re-fetched (`session`) after every reconnect.
+ */
+import type { Clock, Frame } from '../types'
+import { ConversationClient } from './conversation-client'
+import type { ListMessage } from './message-list'
+import type { ClientSettings } from './customer-session'
+import { createEmitter } from './emitter'
+import {
+  isObject,
+  parseAgent,
+  parseAgents,
+  parseConversation,
+  parseConversationEvent,
+  parseConversationReply,
+  parseConversations,
+  parseMessage,
+  parseSender,
+  parseUser,
+} from './parse'
+import { previewText } from './preview'
+import type { AgentPresence, ChatMessage, ChatSocketLike, Conversation, ConversationEvent, User } from './types'
+
+export interface AgentDeskOptions {
+  /** The console's socket. Required. */
+  socket: ChatSocketLike
+  /** Makes ids for my messages. Default: a random prefix and a counter. */
+  generateId?: () => string
+  /** Default: the global timers and `Date.now`. */
+  clock?: Clock
+  client?: ClientSettings
+}
+
+/** One of my conversations as the list on the left shows it. */
+export interface DeskConversation {
+  conversation: Conversation
+  /** Messages from others after my read seq. */
+  unread: number
+  lastMessage: ChatMessage | null
+  /** The last message's time, or the conversation's creation. */
+  lastTs: number
+  /** `previewText(lastMessage)`. */
+  preview: string
+}
+
+export type AgentDeskEvents = {
+  /** The `session` reply arrived (on `start()` and after every reconnect). */
+  ready: User
+  /** Waiting conversations, oldest first. */
+  queue: readonly Conversation[]
+  /** My conversations, most recent activity first. */
+  conversations: readonly DeskConversation[]
+  /** Online agents, me included. */
+  agents: readonly AgentPresence[]
+  /** A conversation push (or an action's reply, with `event` null). */
+  conversation: { event: ConversationEvent | null; conversation: Conversation }
+  /** A new message from a customer (or the system) in one of my conversations. */
+  incoming: ChatMessage
+  /** The client of a conversation that is no longer mine was disposed. */
+  released: string
+  /** A background re-fetch failed. */
+  error: Error
+}
+
+interface Entry {
+  conversation: Conversation
+  lastMessage: ChatMessage | null
+  readSeq: number
+  /** Seqs up to here, after `readSeq`, count as unread (from a snapshot: which ones were mine is unknown). */
+  unreadUpTo: number
+  /** Seqs of others' messages seen since, above `unreadUpTo`. */
+  unreadSeqs: Set<number>
+}
+
+export class AgentDesk {
+  private readonly socket: ChatSocketLike
+  private readonly options: AgentDeskOptions
+  private readonly emitter = createEmitter<AgentDeskEvents>()
+  private readonly unsubscribes: Array<() => void>
+  private readonly entries = new Map<string, Entry>()
+  private readonly clients = new Map<string, ConversationClient>()
+  private readonly clientHooks = new Map<string, Array<() => void>>()
+  private waiting: Conversation[] = []
+  private online: AgentPresence[] = []
+  private me: User | null = null
+  private started = false
+  private sessionRun: Promise<User> | null = null
+  private disposed = false
+
+  constructor(options: AgentDeskOptions) {
+    if (options === null || typeof options !== 'object' || options.socket === null || typeof options.socket !== 'object') {
+      throw new TypeError('AgentDesk: options.socket is required')
+    }
+    this.socket = options.socket
+    this.options = options
+    this.unsubscribes = [this.socket.on('open', () => this.onOpen()), this.socket.on('message', (frame) => this.onFrame(frame))]
+  }
+
+  on<K extends keyof AgentDeskEvents>(type: K, handler: (event: AgentDeskEvents[K]) => void): () => void {
+    return this.emitter.on(type, handler)
+  }
+
+  get user(): User | null {
+    return this.me
+  }
+
+  /** Waiting conversations, oldest first. */
+  get queue(): readonly Conversation[] {
+    return this.waiting
+  }
+
+  /** My conversations, most recent activity first. */
+  get conversations(): readonly DeskConversation[] {
+    return this.snapshotEntries()
+  }
+
+  /** Online agents, me included (filter by `user.id` for transfer targets). */
+  get agents(): readonly AgentPresence[] {
+    return this.online
+  }
+
+  /** Unread messages over all my conversations (for the tab title). */
+  get unreadTotal(): number {
+    let total = 0
+    this.entries.forEach((entry) => {
+      total += unreadOf(entry)
+    })
+    return total
+  }
+
+  /** Asks `session`: who I am, my conversations, the queue, online agents. Re-run after every reconnect. */
+  start(): Promise<User> {
+    this.assertLive('start')
+    this.started = true
+    return this.fetchSession()
+  }
+
+  /** Takes a queued (or assigned) conversation. Rejects with `SocketError` (e.g. `serverCode` CONFLICT). */
+  accept(conversationId: string): Promise<Conversation> {
+    return this.act({ type: 'accept', conversationId })
+  }
+
+  /** Hands my conversation to another online agent. */
+  transfer(conversationId: string, toAgentId: string): Promise<Conversation> {
+    return this.act({ type: 'transfer', conversationId, toAgentId })
+  }
+
+  /** Closes the conversation. */
+  close(conversationId: string): Promise<Conversation> {
+    return this.act({ type: 'close', conversationId })
+  }
+
+  /**
+   * The live client of a conversation I know (mine or queued), created and loading on first
+   * use and kept until `release(id)`, a transfer away, or `dispose()`. Views subscribe to it
+   * and unsubscribe when they switch; they do not dispose it.
+   */
+  client(conversationId: string): ConversationClient {
+    this.assertLive('client')
+    const held = this.clients.get(conversationId)
+    if (held !== undefined) return held
+    const user = this.me
+    if (user === null) throw new Error('AgentDesk: client() before start() resolved')
+    const conversation = this.entries.get(conversationId)?.conversation ?? this.waiting.find((c) => c.id === conversationId)
+    if (conversation === undefined) throw new RangeError(`AgentDesk: conversation ${conversationId} is neither mine nor queued`)
+    const client = new ConversationClient({
+      ...this.options.client,
+      socket: this.socket,
+      conversation,
+      user,
+      generateId: this.options.generateId,
+      clock: this.options.clock,
+    })
+    this.clients.set(conversationId, client)
+    this.clientHooks.set(conversationId, [
+      client.on('read', ({ mine }) => this.setRead(conversationId, mine)),
+      client.on('sent', (message) => this.onOwnMessage(message)),
+    ])
+    void client.load()
+    return client
+  }
+
+  /** Disposes the client of `conversationId`, if any. */
+  release(conversationId: string): void {
+    const client = this.clients.get(conversationId)
+    if (client === undefined) return
+    for (const unsubscribe of this.clientHooks.get(conversationId) ?? []) unsubscribe()
+    this.clientHooks.delete(conversationId)
+    this.clients.delete(conversationId)
+    client.dispose()
+    if (!this.disposed) this.emitter.emit('released', conversationId)
+  }
+
+  /** Removes every listener this desk added and disposes its clients. Idempotent. */
+  dispose(): void {
+    if (this.disposed) return
+    this.disposed = true
+    for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe()
+    for (const id of Array.from(this.clients.keys())) this.release(id)
+    this.emitter.clear()
+  }
+
+  private async act(frame: Frame): Promise<Conversation> {
+    this.assertLive(frame.type)
+    const conversation = parseConversationReply(await this.socket.request(frame))
+    if (conversation === null) throw new Error(`${frame.type}: the reply carries no conversation`)
+    this.apply(conversation, null)
+    return conversation
+  }
+
+  private fetchSession(): Promise<User> {
+    if (this.sessionRun === null) {
+      this.sessionRun = Promise.resolve().then(async () => {
+        try {
+          const data = await this.socket.request({ type: 'session' })
+          const user = isObject(data) ? parseUser(data.user) : null
+          if (user === null || user.role !== 'agent') throw new Error('session: the reply carries no agent')
+          if (!this.disposed && isObject(data)) this.applySession(user, data)
+          return user
+        } finally {
+          this.sessionRun = null
+        }
+      })
+    }
+    return this.sessionRun
+  }
+
+  private applySession(user: User, data: Record<string, unknown>): void {
+    this.me = user
+    const mine = parseConversations(data.conversations)
+    const kept = new Set<string>()
+    for (const conversation of mine) {
+      kept.add(conversation.id)
+      this.upsertEntry(conversation, user)
+      this.clients.get(conversation.id)?.applyConversation(conversation)
+    }
+    for (const id of Array.from(this.entries.keys())) if (!kept.has(id)) this.entries.delete(id)
+    for (const id of Array.from(this.clients.keys())) if (!kept.has(id)) this.release(id)
+    this.waiting = sortQueue(parseConversations(data.queue))
+    this.online = parseAgents(data.agents)
+    this.emitter.emit('ready', user)
+    this.emitter.emit('queue', this.waiting)
+    this.emitter.emit('conversations', this.snapshotEntries())
+    this.emitter.emit('agents', this.online)
+  }
+
+  private onOpen(): void {
+    if (this.disposed || !this.started || this.sessionRun !== null) return
+    this.fetchSession().catch((err: unknown) => {
+      if (!this.disposed) this.emitter.emit('error', err instanceof Error ? err : new Error(String(err)))
+    })
+  }
+
+  private onFrame(frame: Frame): void {
+    if (this.disposed || this.me === null) return
+    switch (frame.type) {
+      case 'conversation': {
+        const conversation = parseConversation(frame.conversation)
+        if (conversation !== null) this.apply(conversation, parseConversationEvent(frame.event))
+        return
+      }
+      case 'message': {
+        const message = parseMessage(frame.message)
+        if (message !== null) this.onMessage(message, this.me)
+        return
+      }
+      case 'read': {
+        const by = parseSender(frame.by)
+        if (by !== null && by.id === this.me.id && typeof frame.conversationId === 'string' && typeof frame.seq === 'number') {
+          this.setRead(frame.conversationId, frame.seq)
+        }
+        return
+      }
+      case 'presence': {
+        const agent = parseAgent(frame.agent)
+        if (agent === null) return
+        const others = this.online.filter((a) => a.id !== agent.id)
+        this.online = agent.online ? [...others, agent] : others
+        this.emitter.emit('agents', this.online)
+        return
+      }
+    }
+  }
+
+  /** Files a conversation snapshot: queued ones in the queue, open/assigned ones of mine in my list. */
+  private apply(conversation: Conversation, event: ConversationEvent | null): void {
+    if (this.disposed || this.me === null) return
+    const id = conversation.id
+    const wasQueued = this.waiting.some((c) => c.id === id)
+    const mine = conversation.agent?.id === this.me.id
+    if (conversation.status === 'queued') {
+      this.waiting = sortQueue([...this.waiting.filter((c) => c.id !== id), conversation])
+    } else if (wasQueued) {
+      this.waiting = this.waiting.filter((c) => c.id !== id)
+    }
+    const hadEntry = this.entries.has(id)
+    if (mine && (conversation.status === 'assigned' || conversation.status === 'open')) this.upsertEntry(conversation, this.me)
+    else this.entries.delete(id)
+    if (!mine && conversation.status !== 'queued') this.release(id) // transferred or taken by someone else
+    if (wasQueued || conversation.status === 'queued') this.emitter.emit('queue', this.waiting)
+    if (hadEntry || this.entries.has(id)) this.emitter.emit('conversations', this.snapshotEntries())
+    this.emitter.emit('conversation', { event, conversation })
+  }
+
+  private upsertEntry(conversation: Conversation, me: User): void {
+    const fromOther = conversation.lastMessage !== null && conversation.lastMessage.from.id !== me.id
+    const entry = this.entries.get(conversation.id)
+    if (entry === undefined) {
+      this.entries.set(conversation.id, {
+        conversation,
+        lastMessage: conversation.lastMessage,
+        readSeq: conversation.agentReadSeq,
+        unreadUpTo: fromOther ? conversation.lastSeq : 0,
+        unreadSeqs: new Set(),
+      })
+      return
+    }
+    entry.conversation = conversation
+    entry.readSeq = Math.max(entry.readSeq, conversation.agentReadSeq)
+    if (conversation.lastMessage !== null && (entry.lastMessage === null || conversation.lastMessage.seq > entry.lastMessage.seq)) {
+      entry.lastMessage = conversation.lastMessage
+    }
+    if (fromOther && conversation.lastSeq > entry.unreadUpTo) entry.unreadUpTo = conversation.lastSeq
+  }
+
+  private onMessage(message: ChatMessage, me: User): void {
+    const entry = this.entries.get(message.conversationId)
+    if (entry !== undefined) {
+      const isNew = entry.lastMessage === null || message.seq > entry.lastMessage.seq
+      if (isNew) entry.lastMessage = message
+      const fromOther = message.from.id !== me.id
+      if (fromOther && message.seq > entry.readSeq && !entry.unreadSeqs.has(message.seq)) entry.unreadSeqs.add(message.seq)
+      this.emitter.emit('conversations', this.snapshotEntries())
+      if (fromOther && isNew) this.emitter.emit('incoming', message)
+      return
+    }
+    const index = this.waiting.findIndex((c) => c.id === message.conversationId)
+    if (index >= 0 && message.seq > this.waiting[index].lastSeq) {
+      this.waiting = this.waiting.slice()
+      this.waiting[index] = { ...this.waiting[index], lastMessage: message, lastSeq: message.seq }
+      this.emitter.emit('queue', this.waiting)
+    }
+  }
+
+  private onOwnMessage(message: ListMessage): void {
+    if (message.seq === null || this.me === null) return
+    const chat: ChatMessage = {
+      id: message.id,
+      conversationId: message.conversationId,
+      seq: message.seq,
+      ts: message.ts,
+      from: message.from,
+      kind: message.kind,
+    }
+    if (message.text !== undefined) chat.text = message.text
+    if (message.image !== undefined) chat.image = message.image
+    this.onMessage(chat, this.me)
+  }
+
+  private setRead(conversationId: string, seq: number): void {
+    const entry = this.entries.get(conversationId)
+    if (entry === undefined || seq <= entry.readSeq) return
+    entry.readSeq = seq
+    entry.unreadSeqs.forEach((s) => {
+      if (s <= seq) entry.unreadSeqs.delete(s)
+    })
+    this.emitter.emit('conversations', this.snapshotEntries())
+  }
+
+  private snapshotEntries(): DeskConversation[] {
+    const out: DeskConversation[] = []
+    this.entries.forEach((entry) => {
+      out.push({
+        conversation: entry.conversation,
+        unread: unreadOf(entry),
+        lastMessage: entry.lastMessage,
+        lastTs: entry.lastMessage?.ts ?? entry.conversation.createdAt,
+        preview: previewText(entry.lastMessage),
+      })
+    })
+    return out.sort((a, b) => b.lastTs - a.lastTs)
+  }
+
+  private assertLive(what: string): void {
+    if (this.disposed) throw new Error(`AgentDesk: ${what} after dispose()`)
+  }
+}
+
+function unreadOf(entry: Entry): number {
+  let unread = Math.max(0, entry.unreadUpTo - entry.readSeq)
+  entry.unreadSeqs.forEach((seq) => {
+    if (seq > entry.readSeq && seq > entry.unreadUpTo) unread++
+  })
+  return unread
+}
+
+function sortQueue(conversations: Conversation[]): Conversation[] {
+  return conversations.sort((a, b) => a.createdAt - b.createdAt)
+}

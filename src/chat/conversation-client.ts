@@ -1,0 +1,486 @@
+/**
+ * One conversation, live: loads the newest history page, pages older history, syncs after
+ * every reconnect, applies pushes, sends optimistically and tracks each own message's
+ * status. Knows nothing of pages: views bind to `messages` and the events.
+ *
+ * Methods never reject: failures set message statuses and are reported as `error` events.
+ */
+import type { Clock, Frame } from '../types'
+import { defaultClock } from './clock'
+import { createEmitter } from './emitter'
+import { createLocalIdGenerator } from './local-id'
+import { MessageList } from './message-list'
+import type { ListChange, ListMessage } from './message-list'
+import { parseConversation, parseConversationEvent, parseMessage, parseMessagePage, parseSender } from './parse'
+import { TypingIndicator, TypingThrottle } from './typing'
+import type { ChatMessage, ChatSocketLike, Conversation, ConversationEvent, ImageContent, MessageKind, Sender, User } from './types'
+
+/** The server refuses longer texts (`TOO_LONG`). */
+export const MAX_TEXT_LENGTH = 2000
+
+export interface ConversationClientOptions {
+  /** The shared socket. Required. */
+  socket: ChatSocketLike
+  /** The conversation, as `session`/`open`/`accept` gave it. Required. */
+  conversation: Conversation
+  /** The signed-in user (the `session` reply's `user`). Required. */
+  user: User
+  /** Makes ids for my messages. Default: a random prefix and a counter. */
+  generateId?: () => string
+  /** Default: the global timers and `Date.now`. */
+  clock?: Clock
+  /** Messages per `history` request. Default 30. */
+  historyPageSize?: number
+  /** Messages per `sync` request. Default 100. */
+  syncPageSize?: number
+  /** Least ms between two typing notices I send. Default 3000. */
+  typingInterval?: number
+  /** ms the other side's typing indicator stays without a new notice. Default 5000. */
+  typingTimeout?: number
+}
+
+const DEFAULTS = {
+  historyPageSize: 30,
+  syncPageSize: 100,
+  typingInterval: 3000,
+  typingTimeout: 5000,
+}
+
+export interface ConversationClientState {
+  /** The newest history page has arrived. */
+  loaded: boolean
+  /** A `loadOlder()` is in flight. */
+  loadingOlder: boolean
+  /** Older history exists on the server. */
+  hasMore: boolean
+  /** A sync (after a reconnect or a gap) is in flight. */
+  syncing: boolean
+}
+
+export type ConversationClientEvents = {
+  /** The message list changed; see `ListChange`. */
+  change: ListChange
+  state: ConversationClientState
+  /** Who is typing on the other side, or null when nobody is (any more). */
+  typing: Sender | null
+  /** The conversation changed (status, agent, read seqs). `event` is null for a refreshed snapshot. */
+  conversation: { event: ConversationEvent | null; conversation: Conversation }
+  /** My read seq (`mine`) or the other side's (`peer`) moved. */
+  read: { mine: number; peer: number }
+  /** A new message from someone else arrived (push or sync; not history). */
+  incoming: ListMessage
+  /** One of my messages was acked. */
+  sent: ListMessage
+  /** A request, send or read receipt failed (usually a `SocketError`). */
+  error: Error
+}
+
+export class ConversationClient {
+  /** The conversation id. */
+  readonly id: string
+  readonly user: User
+  private readonly socket: ChatSocketLike
+  private readonly clock: Clock
+  private readonly generateId: () => string
+  private readonly historyPageSize: number
+  private readonly syncPageSize: number
+  private readonly emitter = createEmitter<ConversationClientEvents>()
+  private readonly list: MessageList
+  private readonly throttle: TypingThrottle
+  private readonly indicator: TypingIndicator
+  private readonly unsubscribes: Array<() => void> = []
+  private current: Conversation
+  private flags: ConversationClientState = { loaded: false, loadingOlder: false, hasMore: false, syncing: false }
+  private myReadSeq: number
+  private confirmedReadSeq: number
+  private loadRun: Promise<void> | null = null
+  private olderRun: Promise<boolean> | null = null
+  private syncRun: Promise<void> | null = null
+  private syncAgain = false
+  private disposed = false
+
+  constructor(options: ConversationClientOptions) {
+    const { socket, conversation, user } = options
+    if (socket === null || typeof socket !== 'object') throw new TypeError('ConversationClient: options.socket is required')
+    if (conversation === null || typeof conversation !== 'object' || typeof conversation.id !== 'string') {
+      throw new TypeError('ConversationClient: options.conversation must be a Conversation')
+    }
+    if (user === null || typeof user !== 'object' || typeof user.id !== 'string') {
+      throw new TypeError('ConversationClient: options.user must be the signed-in User')
+    }
+    const settings = {
+      historyPageSize: options.historyPageSize ?? DEFAULTS.historyPageSize,
+      syncPageSize: options.syncPageSize ?? DEFAULTS.syncPageSize,
+      typingInterval: options.typingInterval ?? DEFAULTS.typingInterval,
+      typingTimeout: options.typingTimeout ?? DEFAULTS.typingTimeout,
+    }
+    for (const name of ['historyPageSize', 'syncPageSize'] as const) {
+      if (!Number.isInteger(settings[name]) || settings[name] < 1) {
+        throw new RangeError(`ConversationClient: options.${name} must be a positive integer, got ${settings[name]}`)
+      }
+    }
+    for (const name of ['typingInterval', 'typingTimeout'] as const) {
+      if (!(settings[name] >= 0)) throw new RangeError(`ConversationClient: options.${name} must be a number of ms >= 0, got ${settings[name]}`)
+    }
+    this.id = conversation.id
+    this.user = user
+    this.socket = socket
+    this.current = conversation
+    this.clock = options.clock ?? defaultClock
+    this.generateId = options.generateId ?? createLocalIdGenerator(Math.random, () => this.clock.now())
+    this.historyPageSize = settings.historyPageSize
+    this.syncPageSize = settings.syncPageSize
+    this.myReadSeq = this.confirmedReadSeq = readSeqOf(conversation, user.role)
+    this.list = new MessageList({ myId: user.id, peerReadSeq: readSeqOf(conversation, peerRole(user.role)) })
+    this.throttle = new TypingThrottle(this.clock, settings.typingInterval)
+    this.indicator = new TypingIndicator(this.clock, settings.typingTimeout, (who) => this.emitter.emit('typing', who))
+    this.unsubscribes.push(
+      this.list.on('change', (change) => this.emitter.emit('change', change)),
+      socket.on('message', (frame) => this.onFrame(frame)),
+      socket.on('open', () => this.onOpen()),
+    )
+  }
+
+  on<K extends keyof ConversationClientEvents>(type: K, handler: (event: ConversationClientEvents[K]) => void): () => void {
+    return this.emitter.on(type, handler)
+  }
+
+  get conversation(): Conversation {
+    return this.current
+  }
+
+  /** Ascending seq, then my unacked messages in send order. Do not mutate. */
+  get messages(): readonly ListMessage[] {
+    return this.list.messages
+  }
+
+  get state(): ConversationClientState {
+    return { ...this.flags }
+  }
+
+  /** Who is typing on the other side. */
+  get peerTyping(): Sender | null {
+    return this.indicator.current
+  }
+
+  /** Highest seq I marked read. */
+  get readSeq(): number {
+    return this.myReadSeq
+  }
+
+  /** Highest seq the other side read. */
+  get peerReadSeq(): number {
+    return this.list.peerReadSeq
+  }
+
+  /** Loads the newest history page (once; later calls share or skip it). */
+  load(): Promise<void> {
+    if (this.disposed || this.flags.loaded) return Promise.resolve()
+    if (this.loadRun === null) {
+      this.loadRun = Promise.resolve()
+        .then(() => this.runLoad())
+        .then(() => {
+          this.loadRun = null
+          this.checkGap()
+        })
+    }
+    return this.loadRun
+  }
+
+  /** Loads the page before the oldest message held. Resolves with whether still older ones exist. */
+  loadOlder(): Promise<boolean> {
+    if (this.disposed) return Promise.resolve(false)
+    if (!this.flags.loaded) return this.load().then(() => this.flags.hasMore)
+    if (this.olderRun !== null) return this.olderRun
+    const beforeSeq = this.list.oldestSeq
+    if (!this.flags.hasMore || beforeSeq === null) return Promise.resolve(false)
+    this.setFlags({ loadingOlder: true })
+    this.olderRun = Promise.resolve()
+      .then(() => this.runOlder(beforeSeq))
+      .then((hasMore) => {
+        this.olderRun = null
+        if (!this.disposed) this.setFlags({ loadingOlder: false, hasMore })
+        return hasMore
+      })
+    return this.olderRun
+  }
+
+  /** Fetches everything after the highest contiguous seq held, page by page. Called on every reconnect. */
+  sync(): Promise<void> {
+    if (this.disposed) return Promise.resolve()
+    if (!this.flags.loaded) return this.load()
+    if (this.syncRun !== null) {
+      this.syncAgain = true
+      return this.syncRun
+    }
+    this.setFlags({ syncing: true })
+    this.syncRun = Promise.resolve()
+      .then(() => this.runSync())
+      .then(() => {
+        this.syncRun = null
+        if (!this.disposed) this.setFlags({ syncing: false })
+      })
+    return this.syncRun
+  }
+
+  /** Shows `text` at once as 'sending'; resolves with the message once it is 'sent' or 'failed'. */
+  sendText(text: string): Promise<ListMessage> {
+    if (typeof text !== 'string') throw new TypeError('sendText: text must be a string')
+    if (text.trim() === '') throw new RangeError('sendText: text is empty')
+    if (text.length > MAX_TEXT_LENGTH) throw new RangeError(`sendText: text is longer than ${MAX_TEXT_LENGTH} characters`)
+    return this.post('text', { text })
+  }
+
+  /** Sends an uploaded image (`url` from the server's upload path). */
+  sendImage(image: ImageContent): Promise<ListMessage> {
+    if (image === null || typeof image !== 'object' || typeof image.url !== 'string' || image.url === '') {
+      throw new TypeError('sendImage: image.url must be a non-empty string')
+    }
+    const content: ImageContent = { url: image.url }
+    if (typeof image.width === 'number') content.width = image.width
+    if (typeof image.height === 'number') content.height = image.height
+    return this.post('image', { image: content })
+  }
+
+  /** Sends failed message `id` again with the same id (the server stores it once). A message not 'failed' is left alone. */
+  resend(id: string): Promise<ListMessage> {
+    this.assertLive('resend')
+    const held = this.list.get(id)
+    if (held === undefined || !held.mine) throw new RangeError(`resend: no message of mine with id ${id}`)
+    const retried = this.list.retry(id)
+    return retried === undefined ? Promise.resolve(held) : this.transmit(retried)
+  }
+
+  /** Tells the server I read everything up to `seq` (default: the newest seq held). */
+  markRead(seq?: number): Promise<void> {
+    const target = seq ?? this.list.newestSeq ?? 0
+    if (this.disposed || target <= this.myReadSeq) return Promise.resolve()
+    this.myReadSeq = target
+    this.emitRead()
+    return this.socket.send({ type: 'read', conversationId: this.id, seq: target }).then(
+      () => {
+        this.confirmedReadSeq = Math.max(this.confirmedReadSeq, target)
+      },
+      (err: unknown) => {
+        if (this.disposed) return
+        if (this.myReadSeq === target) {
+          this.myReadSeq = this.confirmedReadSeq // so the next markRead() tries again
+          this.emitRead()
+        }
+        this.emitError(err)
+      },
+    )
+  }
+
+  /** Call on every keystroke: sends a typing notice at most once per `typingInterval`, and only while online. */
+  typing(): void {
+    if (this.disposed || this.socket.state !== 'open' || !this.throttle.take()) return
+    this.socket.send({ type: 'typing', conversationId: this.id }, { ack: false }).catch(() => undefined)
+  }
+
+  /** Replaces the conversation snapshot (owners call this after re-fetching `session`). */
+  applyConversation(conversation: Conversation, event: ConversationEvent | null = null): void {
+    if (conversation.id !== this.id) throw new RangeError(`applyConversation: ${conversation.id} is not conversation ${this.id}`)
+    if (this.disposed) return
+    this.current = conversation
+    this.setPeerRead(readSeqOf(conversation, peerRole(this.user.role)))
+    this.setMyRead(readSeqOf(conversation, this.user.role))
+    this.emitter.emit('conversation', { event, conversation })
+  }
+
+  /** Removes every listener and timer this client added. Idempotent. */
+  dispose(): void {
+    if (this.disposed) return
+    this.disposed = true
+    for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe()
+    this.indicator.dispose()
+    this.list.dispose()
+    this.emitter.clear()
+  }
+
+  private post(kind: MessageKind, content: { text?: string; image?: ImageContent }): Promise<ListMessage> {
+    this.assertLive('send')
+    const item = this.list.addPending({
+      id: this.generateId(),
+      conversationId: this.id,
+      ts: this.clock.now(),
+      from: senderOf(this.user),
+      kind,
+      ...content,
+    })
+    this.throttle.reset()
+    return this.transmit(item)
+  }
+
+  private async transmit(item: ListMessage): Promise<ListMessage> {
+    const frame: Frame = { type: 'message', id: item.id, conversationId: this.id, kind: item.kind }
+    if (item.text !== undefined) frame.text = item.text
+    if (item.image !== undefined) frame.image = { ...item.image }
+    try {
+      const ack = await this.socket.send(frame)
+      if (this.disposed) return this.list.get(item.id) ?? item
+      const { seq, ts } = ack
+      if (typeof seq === 'number' && typeof ts === 'number') {
+        const wasPending = this.list.get(item.id)?.seq === null
+        const acked = this.list.ack(item.id, seq, ts)
+        if (acked !== undefined && wasPending) this.emitter.emit('sent', acked)
+        this.checkGap()
+      } else {
+        void this.sync() // an ack without a seq: the sync brings the stored message
+      }
+    } catch (err) {
+      if (!this.disposed) {
+        this.list.fail(item.id)
+        this.emitError(err)
+      }
+    }
+    return this.list.get(item.id) ?? item
+  }
+
+  private async runLoad(): Promise<void> {
+    try {
+      const page = await this.fetch('history', { beforeSeq: 0, limit: this.historyPageSize })
+      if (this.disposed) return
+      this.list.merge(page.messages)
+      this.setFlags({ loaded: true, hasMore: page.hasMore })
+    } catch (err) {
+      if (!this.disposed) this.emitError(err)
+    }
+  }
+
+  private async runOlder(beforeSeq: number): Promise<boolean> {
+    try {
+      const page = await this.fetch('history', { beforeSeq, limit: this.historyPageSize })
+      if (this.disposed) return false
+      this.list.merge(page.messages)
+      return page.hasMore
+    } catch (err) {
+      if (!this.disposed) this.emitError(err)
+      return this.flags.hasMore
+    }
+  }
+
+  private async runSync(): Promise<void> {
+    try {
+      do {
+        this.syncAgain = false
+        for (;;) {
+          const afterSeq = this.list.contiguousSeq
+          const page = await this.fetch('sync', { afterSeq, limit: this.syncPageSize })
+          if (this.disposed) return
+          this.receive(page.messages)
+          // Stop when the server has no more, or when a page closed no gap (nothing to gain by asking again).
+          if (!page.hasMore || this.list.contiguousSeq <= afterSeq) break
+        }
+      } while (this.syncAgain && !this.disposed)
+    } catch (err) {
+      if (!this.disposed) this.emitError(err)
+    }
+  }
+
+  private async fetch(type: 'history' | 'sync', fields: Record<string, number>): Promise<{ messages: ChatMessage[]; hasMore: boolean }> {
+    const data = await this.socket.request({ type, conversationId: this.id, ...fields })
+    const page = parseMessagePage(data)
+    return { messages: page.messages.filter((m) => m.conversationId === this.id), hasMore: page.hasMore }
+  }
+
+  /** Merges pushed or synced messages and announces the new ones from others. */
+  private receive(messages: readonly ChatMessage[]): void {
+    for (const item of this.list.merge(messages)) {
+      if (!item.mine) this.emitter.emit('incoming', item)
+    }
+  }
+
+  /** A message whose predecessor is missing means something was missed: sync. */
+  private checkGap(): void {
+    if (this.disposed || !this.flags.loaded || this.loadRun !== null) return
+    const newest = this.list.newestSeq
+    if (newest !== null && newest > this.list.contiguousSeq) void this.sync()
+  }
+
+  private onOpen(): void {
+    if (this.disposed) return
+    if (this.flags.loaded) void this.sync()
+    else void this.load()
+  }
+
+  private onFrame(frame: Frame): void {
+    if (this.disposed) return
+    switch (frame.type) {
+      case 'message': {
+        const message = parseMessage(frame.message)
+        if (message === null || message.conversationId !== this.id) return
+        this.receive([message])
+        this.indicator.clear(message.from.id)
+        this.checkGap()
+        return
+      }
+      case 'typing': {
+        if (frame.conversationId !== this.id) return
+        const from = parseSender(frame.from)
+        if (from !== null && from.id !== this.user.id) this.indicator.show(from)
+        return
+      }
+      case 'read': {
+        const by = parseSender(frame.by)
+        if (frame.conversationId !== this.id || by === null || typeof frame.seq !== 'number') return
+        if (by.id === this.user.id) this.setMyRead(frame.seq)
+        else if (by.role === peerRole(this.user.role)) this.setPeerRead(frame.seq)
+        return
+      }
+      case 'conversation': {
+        const conversation = parseConversation(frame.conversation)
+        if (conversation !== null && conversation.id === this.id) {
+          this.applyConversation(conversation, parseConversationEvent(frame.event))
+        }
+        return
+      }
+    }
+  }
+
+  private setMyRead(seq: number): void {
+    if (seq <= this.myReadSeq) return
+    this.myReadSeq = this.confirmedReadSeq = seq
+    this.emitRead()
+  }
+
+  private setPeerRead(seq: number): void {
+    if (seq <= this.list.peerReadSeq) return
+    this.list.setPeerReadSeq(seq)
+    this.emitRead()
+  }
+
+  private emitRead(): void {
+    this.emitter.emit('read', { mine: this.myReadSeq, peer: this.list.peerReadSeq })
+  }
+
+  private setFlags(patch: Partial<ConversationClientState>): void {
+    const next = { ...this.flags, ...patch }
+    const changed = (Object.keys(next) as Array<keyof ConversationClientState>).some((k) => next[k] !== this.flags[k])
+    this.flags = next
+    if (changed) this.emitter.emit('state', { ...next })
+  }
+
+  private emitError(err: unknown): void {
+    this.emitter.emit('error', err instanceof Error ? err : new Error(String(err)))
+  }
+
+  private assertLive(what: string): void {
+    if (this.disposed) throw new Error(`ConversationClient: ${what} after dispose()`)
+  }
+}
+
+/** The other side's role: a customer talks to agents and the reverse. */
+export function peerRole(role: User['role']): User['role'] {
+  return role === 'customer' ? 'agent' : 'customer'
+}
+
+function readSeqOf(conversation: Conversation, role: User['role']): number {
+  return role === 'customer' ? conversation.customerReadSeq : conversation.agentReadSeq
+}
+
+function senderOf(user: User): Sender {
+  const sender: Sender = { id: user.id, role: user.role, name: user.name }
+  if (user.avatar !== undefined) sender.avatar = user.avatar
+  return sender
+}

@@ -1,0 +1,214 @@
+/**
+ * The customer's side: who I am (`session`), my conversation and its status (for the entry
+ * page), and the live `ConversationClient` for the chat page. One per app, on the shared
+ * socket; pages subscribe on load and unsubscribe on unload.
+ */
+import type { Clock } from '../types'
+import { ConversationClient } from './conversation-client'
+import type { ConversationClientOptions } from './conversation-client'
+import { createEmitter } from './emitter'
+import { isObject, parseConversation, parseConversationEvent, parseConversationReply, parseConversations, parseUser } from './parse'
+import type { ChatSocketLike, Conversation, ConversationEvent, ConversationStatus, User } from './types'
+
+/** Tuning passed through to each `ConversationClient`. */
+export type ClientSettings = Pick<ConversationClientOptions, 'historyPageSize' | 'syncPageSize' | 'typingInterval' | 'typingTimeout'>
+
+export interface CustomerSessionOptions {
+  /** The app's shared socket. Required. */
+  socket: ChatSocketLike
+  /** Makes ids for my messages. Default: a random prefix and a counter. */
+  generateId?: () => string
+  /** Default: the global timers and `Date.now`. */
+  clock?: Clock
+  client?: ClientSettings
+}
+
+/** `'none'` until the customer has a conversation. */
+export type CustomerStatus = ConversationStatus | 'none'
+
+export type CustomerSessionEvents = {
+  /** The `session` reply arrived (on `start()` and after every reconnect). */
+  ready: User
+  /** My conversation changed (created, routed, accepted, closed, ...). `event` is null for a re-fetched snapshot. */
+  conversation: { event: ConversationEvent | null; conversation: Conversation | null }
+  /** The conversation client was replaced (a new conversation after the old one closed). */
+  client: ConversationClient | null
+  /** A background re-fetch failed. */
+  error: Error
+}
+
+export class CustomerSession {
+  private readonly socket: ChatSocketLike
+  private readonly options: CustomerSessionOptions
+  private readonly emitter = createEmitter<CustomerSessionEvents>()
+  private readonly unsubscribes: Array<() => void>
+  private me: User | null = null
+  private current: Conversation | null = null
+  private chat: ConversationClient | null = null
+  private started = false
+  private sessionRun: Promise<User> | null = null
+  private openRun: Promise<ConversationClient> | null = null
+  private disposed = false
+
+  constructor(options: CustomerSessionOptions) {
+    if (options === null || typeof options !== 'object' || options.socket === null || typeof options.socket !== 'object') {
+      throw new TypeError('CustomerSession: options.socket is required')
+    }
+    this.socket = options.socket
+    this.options = options
+    this.unsubscribes = [
+      this.socket.on('open', () => this.onOpen()),
+      this.socket.on('message', (frame) => {
+        if (frame.type === 'conversation') this.onConversationPush(frame.conversation, frame.event)
+      }),
+    ]
+  }
+
+  on<K extends keyof CustomerSessionEvents>(type: K, handler: (event: CustomerSessionEvents[K]) => void): () => void {
+    return this.emitter.on(type, handler)
+  }
+
+  /** The signed-in customer, once `start()` resolved. */
+  get user(): User | null {
+    return this.me
+  }
+
+  /** My current (or last, if closed) conversation. */
+  get conversation(): Conversation | null {
+    return this.current
+  }
+
+  get status(): CustomerStatus {
+    return this.current?.status ?? 'none'
+  }
+
+  /** The live client of my conversation, once there is one. */
+  get client(): ConversationClient | null {
+    return this.chat
+  }
+
+  /** Asks `session`: who I am and my open conversation, whose client starts loading at once. Re-run after every reconnect. */
+  start(): Promise<User> {
+    this.assertLive('start')
+    this.started = true
+    return this.fetchSession()
+  }
+
+  /** Gets my open conversation, or creates (and routes) one: for the 联系客服 button. Rejects with the request's `SocketError`. */
+  open(): Promise<ConversationClient> {
+    this.assertLive('open')
+    if (this.chat !== null && this.current !== null && this.current.status !== 'closed') return Promise.resolve(this.chat)
+    if (this.openRun === null) {
+      const run = Promise.resolve().then(async () => {
+        try {
+          if (this.me === null) await this.start()
+          const conversation = parseConversationReply(await this.socket.request({ type: 'open' }))
+          if (conversation === null) throw new Error('open: the reply carries no conversation')
+          const client = this.adopt(conversation, null, false)
+          if (client === null) throw new Error('open: the session was disposed')
+          return client
+        } finally {
+          this.openRun = null
+        }
+      })
+      this.openRun = run
+    }
+    return this.openRun
+  }
+
+  /** Ends my conversation. Rejects with the request's `SocketError`. */
+  async close(): Promise<Conversation> {
+    this.assertLive('close')
+    const current = this.current
+    if (current === null) throw new RangeError('close: there is no conversation to close')
+    const conversation = parseConversationReply(await this.socket.request({ type: 'close', conversationId: current.id }))
+    if (conversation === null) throw new Error('close: the reply carries no conversation')
+    this.adopt(conversation, null, false)
+    return conversation
+  }
+
+  /** Removes every listener this session added and disposes its client. Idempotent. */
+  dispose(): void {
+    if (this.disposed) return
+    this.disposed = true
+    for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe()
+    this.chat?.dispose()
+    this.chat = null
+    this.emitter.clear()
+  }
+
+  private fetchSession(): Promise<User> {
+    if (this.sessionRun === null) {
+      this.sessionRun = Promise.resolve().then(async () => {
+        try {
+          const data = await this.socket.request({ type: 'session' })
+          const user = isObject(data) ? parseUser(data.user) : null
+          if (user === null || user.role !== 'customer') throw new Error('session: the reply carries no customer')
+          if (this.disposed) return user
+          this.me = user
+          const conversation = parseConversations(isObject(data) ? data.conversations : undefined)[0] ?? null
+          this.emitter.emit('ready', user)
+          this.adopt(conversation, null, false)
+          return user
+        } finally {
+          this.sessionRun = null
+        }
+      })
+    }
+    return this.sessionRun
+  }
+
+  private onOpen(): void {
+    // The first connect carries start()'s own request; every later one re-fetches.
+    if (this.disposed || !this.started || this.sessionRun !== null) return
+    this.fetchSession().catch((err: unknown) => this.emitError(err))
+  }
+
+  private onConversationPush(value: unknown, event: unknown): void {
+    const conversation = parseConversation(value)
+    if (this.disposed || this.me === null || conversation === null || conversation.customer.id !== this.me.id) return
+    const current = this.current
+    if (current === null || current.id === conversation.id || current.status === 'closed') {
+      this.adopt(conversation, parseConversationEvent(event), true)
+    }
+  }
+
+  /**
+   * Makes `conversation` the current one, creating its client when it is new. `fromPush`:
+   * the client saw the same push and updates itself.
+   */
+  private adopt(conversation: Conversation | null, event: ConversationEvent | null, fromPush: boolean): ConversationClient | null {
+    if (this.disposed || this.me === null) return null
+    if (conversation === null) {
+      // No conversation that is not closed: mine was closed while we were away.
+      if (this.current === null || this.current.status === 'closed') return this.chat
+      conversation = { ...this.current, status: 'closed' }
+    }
+    this.current = conversation
+    if (this.chat !== null && this.chat.id === conversation.id) {
+      if (!fromPush) this.chat.applyConversation(conversation, event)
+    } else {
+      this.chat?.dispose()
+      this.chat = new ConversationClient({
+        ...this.options.client,
+        socket: this.socket,
+        conversation,
+        user: this.me,
+        generateId: this.options.generateId,
+        clock: this.options.clock,
+      })
+      void this.chat.load()
+      this.emitter.emit('client', this.chat)
+    }
+    this.emitter.emit('conversation', { event, conversation })
+    return this.chat
+  }
+
+  private emitError(err: unknown): void {
+    if (!this.disposed) this.emitter.emit('error', err instanceof Error ? err : new Error(String(err)))
+  }
+
+  private assertLive(what: string): void {
+    if (this.disposed) throw new Error(`CustomerSession: ${what} after dispose()`)
+  }
+}

@@ -1,0 +1,28 @@
+/** The chat logic shared by the mini-program pages and the agent console. No DOM, no `wx`, no Node. */
+export type {
+  AgentPresence,
+  ChatMessage,
+  ChatSocketLike,
+  Conversation,
+  ConversationEvent,
+  ConversationStatus,
+  ImageContent,
+  MessageKind,
+  Role,
+  Sender,
+  User,
+} from './types'
+export { MessageList } from './message-list'
+export type { ListChange, ListMessage, MessageListEvents, MessageListOptions, MessagePatch, MessageStatus, PendingMessage } from './message-list'
+export { ConversationClient, MAX_TEXT_LENGTH, peerRole } from './conversation-client'
+export type { ConversationClientEvents, ConversationClientOptions, ConversationClientState } from './conversation-client'
+export { CustomerSession } from './customer-session'
+export type { ClientSettings, CustomerSessionEvents, CustomerSessionOptions, CustomerStatus } from './customer-session'
+export { AgentDesk } from './agent-desk'
+export type { AgentDeskEvents, AgentDeskOptions, DeskConversation } from './agent-desk'
+export { TIME_LABEL_GAP, formatTimeLabel, shouldShowTime } from './time-label'
+export { previewText } from './preview'
+export { setDataPatch } from './set-data-patch'
+export { createLocalIdGenerator } from './local-id'
+export { createEmitter } from './emitter'
+export type { Emitter } from './emitter'

@@ -1,0 +1,128 @@
+/**
+ * Narrowing of server data (replies and pushes arrive as `unknown`). Lenient about extra
+ * fields, strict about the ones the chat logic reads; anything else yields `null`.
+ */
+import type { AgentPresence, ChatMessage, Conversation, ConversationEvent, ConversationStatus, Sender, User } from './types'
+
+type Obj = Record<string, unknown>
+
+export function isObject(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function str(value: unknown): value is string {
+  return typeof value === 'string'
+}
+
+function num(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value)
+}
+
+const ROLES = ['customer', 'agent', 'system'] as const
+const STATUSES: readonly ConversationStatus[] = ['queued', 'assigned', 'open', 'closed']
+const EVENTS: readonly ConversationEvent[] = ['created', 'queued', 'assigned', 'accepted', 'transferred', 'closed']
+
+export function parseSender(value: unknown): Sender | null {
+  if (!isObject(value) || !str(value.id) || !str(value.name)) return null
+  const role = ROLES.find((r) => r === value.role)
+  if (role === undefined) return null
+  const sender: Sender = { id: value.id, role, name: value.name }
+  if (str(value.avatar)) sender.avatar = value.avatar
+  return sender
+}
+
+export function parseUser(value: unknown): User | null {
+  const sender = parseSender(value)
+  if (sender === null || sender.role === 'system') return null
+  return { ...sender, role: sender.role }
+}
+
+export function parseMessage(value: unknown): ChatMessage | null {
+  if (!isObject(value)) return null
+  const { id, conversationId, seq, ts, kind } = value
+  if (!str(id) || !str(conversationId) || !num(seq) || !num(ts)) return null
+  if (kind !== 'text' && kind !== 'image' && kind !== 'system') return null
+  const from = parseSender(value.from)
+  if (from === null) return null
+  const message: ChatMessage = { id, conversationId, seq, ts, from, kind }
+  if (str(value.text)) message.text = value.text
+  const image = value.image
+  if (isObject(image) && str(image.url)) {
+    message.image = { url: image.url }
+    if (num(image.width)) message.image.width = image.width
+    if (num(image.height)) message.image.height = image.height
+  }
+  return message
+}
+
+export function parseMessages(value: unknown): ChatMessage[] {
+  if (!Array.isArray(value)) return []
+  const out: ChatMessage[] = []
+  for (const item of value) {
+    const message = parseMessage(item)
+    if (message !== null) out.push(message)
+  }
+  return out
+}
+
+/** A `sync` or `history` reply: `{messages, hasMore}`. */
+export function parseMessagePage(data: unknown): { messages: ChatMessage[]; hasMore: boolean } {
+  if (!isObject(data)) return { messages: [], hasMore: false }
+  return { messages: parseMessages(data.messages), hasMore: data.hasMore === true }
+}
+
+export function parseConversation(value: unknown): Conversation | null {
+  if (!isObject(value) || !str(value.id)) return null
+  const status = STATUSES.find((s) => s === value.status)
+  const customer = value.customer
+  if (status === undefined || !isObject(customer) || !str(customer.id)) return null
+  const agent = value.agent
+  const conversation: Conversation = {
+    id: value.id,
+    status,
+    customer: { id: customer.id, name: str(customer.name) ? customer.name : '' },
+    agent: isObject(agent) && str(agent.id) ? { id: agent.id, name: str(agent.name) ? agent.name : '' } : null,
+    createdAt: num(value.createdAt) ? value.createdAt : 0,
+    lastSeq: num(value.lastSeq) ? value.lastSeq : 0,
+    lastMessage: parseMessage(value.lastMessage),
+    customerReadSeq: num(value.customerReadSeq) ? value.customerReadSeq : 0,
+    agentReadSeq: num(value.agentReadSeq) ? value.agentReadSeq : 0,
+  }
+  if (str(customer.avatar)) conversation.customer.avatar = customer.avatar
+  return conversation
+}
+
+export function parseConversations(value: unknown): Conversation[] {
+  if (!Array.isArray(value)) return []
+  const out: Conversation[] = []
+  for (const item of value) {
+    const conversation = parseConversation(item)
+    if (conversation !== null) out.push(conversation)
+  }
+  return out
+}
+
+/** The `{conversation}` reply of `open`, `accept`, `transfer` and `close`. */
+export function parseConversationReply(data: unknown): Conversation | null {
+  return isObject(data) ? parseConversation(data.conversation) : null
+}
+
+export function parseConversationEvent(value: unknown): ConversationEvent | null {
+  return EVENTS.find((e) => e === value) ?? null
+}
+
+/** An online agent: `online` defaults to true (the session reply lists online agents only). */
+export function parseAgent(value: unknown): AgentPresence | null {
+  if (!isObject(value) || !str(value.id)) return null
+  return { id: value.id, name: str(value.name) ? value.name : '', online: value.online !== false }
+}
+
+export function parseAgents(value: unknown): AgentPresence[] {
+  if (!Array.isArray(value)) return []
+  const out: AgentPresence[] = []
+  for (const item of value) {
+    const agent = parseAgent(item)
+    if (agent !== null) out.push(agent)
+  }
+  return out
+}

@@ -1,0 +1,57 @@
+/**
+ * Turns a batch of list changes into one mini-program `setData` payload that touches only
+ * the paths that changed: appending one message sets `messages[n]`, a status change sets
+ * `messages[i].status`. Insertions in the middle rewrite from that index on; a prepend or a
+ * reset rewrites the whole list.
+ */
+import type { ListChange, ListMessage } from './message-list'
+
+/**
+ * `changes`: everything the list emitted since the last flush, in order. `messages`: the
+ * list now (`client.messages`). `key`: the data field holding the array.
+ */
+export function setDataPatch(
+  changes: readonly ListChange[],
+  messages: readonly ListMessage[],
+  key = 'messages',
+): Record<string, unknown> {
+  const items = new Map<number, ListMessage>()
+  const fields = new Map<number, Record<string, unknown>>()
+  let dirtyFrom = Infinity
+  for (const change of changes) {
+    switch (change.type) {
+      case 'append':
+        change.messages.forEach((message, j) => {
+          items.set(change.index + j, message)
+          fields.delete(change.index + j)
+        })
+        break
+      case 'update':
+        if (items.has(change.index)) items.set(change.index, change.message)
+        else fields.set(change.index, { ...fields.get(change.index), ...change.patch })
+        break
+      case 'insert':
+        dirtyFrom = Math.min(dirtyFrom, change.index)
+        break
+      case 'move':
+        dirtyFrom = Math.min(dirtyFrom, change.from, change.to)
+        break
+      case 'prepend':
+      case 'reset':
+        dirtyFrom = 0
+        break
+    }
+  }
+  if (dirtyFrom === 0) return { [key]: messages.slice() }
+  const out: Record<string, unknown> = {}
+  // Paths below dirtyFrom were never shifted by a later change, so their indexes still hold.
+  fields.forEach((patch, index) => {
+    if (index >= dirtyFrom) return
+    for (const name of Object.keys(patch)) out[`${key}[${index}].${name}`] = patch[name]
+  })
+  items.forEach((message, index) => {
+    if (index < dirtyFrom) out[`${key}[${index}]`] = message
+  })
+  for (let i = dirtyFrom; i < messages.length; i++) out[`${key}[${i}]`] = messages[i]
+  return out
+}
