@@ -1,0 +1,154 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type {} from '@fastify/multipart'
+import fastifyStatic from '@fastify/static'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Accounts } from './auth'
+import type { ResolvedOptions } from './config'
+import { ChatError, isChatError, type ChatErrorCode } from './errors'
+import type { Hub } from './hub'
+import { KeyedLimiter } from './rate-limit'
+import { authenticate } from './socket'
+import type { ChatStore } from './store/sqlite'
+import { UPLOAD_NAME, type Uploads } from './uploads'
+
+export interface HttpDeps {
+  accounts: Accounts
+  store: ChatStore
+  hub: Hub
+  uploads: Uploads
+  options: ResolvedOptions
+  startedAt: number
+  isClosing: () => boolean
+}
+
+/** Fastify and plugin error codes, mapped to ours. */
+const FASTIFY_CODES: Record<string, ChatErrorCode> = {
+  FST_REQ_FILE_TOO_LARGE: 'TOO_LARGE',
+  FST_FILES_LIMIT: 'TOO_LARGE',
+  FST_PARTS_LIMIT: 'TOO_LARGE',
+  FST_FIELDS_LIMIT: 'TOO_LARGE',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'TOO_LARGE',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'UNSUPPORTED_TYPE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_TYPE',
+}
+
+export function errorBody(code: ChatErrorCode, message: string): { error: { code: ChatErrorCode; message: string } } {
+  return { error: { code, message } }
+}
+
+const PLACEHOLDER = `<!doctype html>
+<html lang="zh-CN"><meta charset="utf-8"><title>Agent console</title>
+<body style="font-family: system-ui, sans-serif; max-width: 40em; margin: 3em auto; line-height: 1.5">
+<h1>Agent console not built yet</h1>
+<p>The server is running. The agent console is served from this path once it is built
+(its static files go in the folder named by <code>CONSOLE_DIR</code>, default <code>build/console/</code>).</p>
+<p>Meanwhile: <code>POST /api/agent/login</code>, then connect to <code>/ws?token=…</code>. See docs/protocol.md.</p>
+</body></html>
+`
+
+export async function registerHttp(app: FastifyInstance, deps: HttpDeps): Promise<void> {
+  const { accounts, options, uploads } = deps
+
+  app.setErrorHandler((err: FastifyError | ChatError, request, reply) => {
+    if (isChatError(err)) return reply.code(err.statusCode).send({ error: err.toJSON() })
+    if (err.validation) return reply.code(400).send(errorBody('BAD_REQUEST', err.message))
+    const mapped = err.code ? FASTIFY_CODES[err.code] : undefined
+    if (mapped) {
+      const e = new ChatError(mapped, mapped === 'TOO_LARGE' ? `upload larger than ${options.uploadMaxBytes} bytes` : err.message)
+      return reply.code(e.statusCode).send({ error: e.toJSON() })
+    }
+    const status = err.statusCode ?? 500
+    if (status >= 400 && status < 500) return reply.code(status).send(errorBody('BAD_REQUEST', err.message))
+    request.log.error({ err, event: 'http.error' }, 'request failed')
+    return reply.code(500).send(errorBody('INTERNAL', 'internal error'))
+  })
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`))
+  })
+
+  app.get('/healthz', async (_request, reply) => {
+    const db = !deps.isClosing() && deps.store.healthy()
+    return reply.code(db ? 200 : 503).send({
+      status: db ? 'ok' : 'unavailable',
+      uptime: Math.round((Date.now() - deps.startedAt) / 1000),
+      connections: deps.hub.size,
+      agentsOnline: deps.hub.onlineAgentIds().length,
+    })
+  })
+
+  app.post<{ Body: { code: string } }>('/api/login', {
+    schema: {
+      body: {
+        type: 'object',
+        required: ['code'],
+        properties: { code: { type: 'string', minLength: 1, maxLength: 256 } },
+      },
+    },
+  }, async (request) => accounts.customerLogin(request.body.code))
+
+  const failedLogins = new KeyedLimiter(options.loginRateLimit.rate, options.loginRateLimit.burst)
+  app.post<{ Body: { username: string; password: string } }>('/api/agent/login', {
+    schema: {
+      body: {
+        type: 'object',
+        required: ['username', 'password'],
+        properties: {
+          username: { type: 'string', minLength: 1, maxLength: 64 },
+          password: { type: 'string', minLength: 1, maxLength: 256 },
+        },
+      },
+    },
+  }, async (request) => {
+    if (!failedLogins.ready(request.ip)) throw new ChatError('RATE_LIMITED', 'too many failed logins; wait a minute')
+    try {
+      const result = await accounts.agentLogin(request.body.username, request.body.password)
+      request.log.info({ event: 'agent.login', user: result.user.id }, 'agent logged in')
+      return result
+    } catch (err) {
+      if (isChatError(err) && err.code === 'UNAUTHORIZED') {
+        failedLogins.take(request.ip)
+        request.log.warn({ event: 'agent.login.failed', username: request.body.username }, 'agent login failed')
+      }
+      throw err
+    }
+  })
+
+  // Uploaded images: served from DATA_DIR/uploads with the type their bytes were checked as (it is in the name).
+  await app.register(fastifyStatic, {
+    root: uploads.dir,
+    serve: false,
+    maxAge: '365d',
+    immutable: true,
+    setHeaders(res) {
+      res.header('x-content-type-options', 'nosniff')
+      res.header('content-security-policy', "default-src 'none'")
+    },
+  })
+
+  app.post('/api/upload', { preValidation: authenticate(accounts) }, async (request: FastifyRequest, reply: FastifyReply) => {
+    const file = await request.file()
+    if (!file) throw new ChatError('BAD_REQUEST', 'send multipart/form-data with one file field')
+    const bytes = await file.toBuffer()
+    const stored = uploads.save(bytes)
+    request.log.info({ event: 'upload', user: request.user?.id, name: stored.name, size: stored.size }, 'upload stored')
+    return reply.code(201).send(stored)
+  })
+
+  app.get<{ Params: { name: string } }>('/uploads/:name', async (request, reply) => {
+    const { name } = request.params
+    if (!UPLOAD_NAME.test(name) || !uploads.has(name)) throw new ChatError('NOT_FOUND', 'no such upload')
+    return reply.sendFile(name)
+  })
+
+  // The agent console (issue 5 builds it into consoleDir); a placeholder page until it exists.
+  const consoleBuilt = fs.existsSync(path.join(options.consoleDir, 'index.html'))
+  if (consoleBuilt) {
+    await app.register(fastifyStatic, { root: options.consoleDir, prefix: '/agent/', decorateReply: false })
+  } else {
+    app.get('/agent/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(PLACEHOLDER))
+  }
+  app.get('/agent', async (_request, reply) => reply.redirect('/agent/'))
+  app.get('/', async (_request, reply) => reply.redirect('/agent/'))
+}

@@ -1,0 +1,80 @@
+import type { WebSocket } from 'ws'
+import type { TokenBucket } from './rate-limit'
+import type { Delivery, Presence } from './routing'
+import type { OutFrame, User } from './types'
+
+const OPEN = 1
+
+/** One authenticated socket. */
+export class Connection {
+  /** Cleared by each liveness sweep, set by any pong or frame; a socket still clear at the next sweep is dead. */
+  alive = true
+
+  constructor(
+    readonly id: number,
+    readonly ws: WebSocket,
+    readonly user: User,
+    readonly limiter: TokenBucket,
+  ) {}
+
+  send(frame: OutFrame): void {
+    if (this.ws.readyState === OPEN) this.ws.send(JSON.stringify(frame))
+  }
+}
+
+/** The open connections by user, and which agents are online (an agent with at least one socket). */
+export class Hub implements Presence {
+  private readonly byUser = new Map<string, Set<Connection>>()
+  private readonly all = new Set<Connection>()
+  private readonly agents = new Map<string, User>()
+
+  /** Adds the connection; true when it is the user's first. */
+  add(conn: Connection): boolean {
+    this.all.add(conn)
+    let set = this.byUser.get(conn.user.id)
+    const first = set === undefined
+    if (!set) {
+      set = new Set()
+      this.byUser.set(conn.user.id, set)
+    }
+    set.add(conn)
+    if (first && conn.user.role === 'agent') this.agents.set(conn.user.id, conn.user)
+    return first
+  }
+
+  /** Removes the connection; true when it was the user's last. */
+  remove(conn: Connection): boolean {
+    if (!this.all.delete(conn)) return false
+    const set = this.byUser.get(conn.user.id)
+    set?.delete(conn)
+    if (set && set.size > 0) return false
+    this.byUser.delete(conn.user.id)
+    this.agents.delete(conn.user.id)
+    return true
+  }
+
+  onlineAgentIds(): string[] {
+    return [...this.agents.keys()]
+  }
+
+  connections(): Connection[] {
+    return [...this.all]
+  }
+
+  get size(): number {
+    return this.all.size
+  }
+
+  /** Sends each delivery's frame to its connections, each connection once (encoded once per frame). */
+  deliver(deliveries: readonly Delivery[], sender?: Connection): void {
+    for (const d of deliveries) {
+      const targets = new Set<Connection>()
+      for (const userId of d.users) for (const c of this.byUser.get(userId) ?? []) targets.add(c)
+      if (d.agents) for (const agentId of this.agents.keys()) for (const c of this.byUser.get(agentId) ?? []) targets.add(c)
+      if (d.skipSender && sender) targets.delete(sender)
+      if (targets.size === 0) continue
+      const data = JSON.stringify(d.frame)
+      for (const c of targets) if (c.ws.readyState === OPEN) c.ws.send(data)
+    }
+  }
+}

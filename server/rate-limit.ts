@@ -1,0 +1,81 @@
+/**
+ * A token bucket: holds up to `burst` tokens and gains `rate` per second. Each frame
+ * takes one; with none left the frame is refused. The clock is injectable for tests.
+ */
+export class TokenBucket {
+  private tokens: number
+  private last: number
+
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    if (!(rate > 0)) throw new RangeError(`rate must be a positive number, got ${rate}`)
+    if (!(burst >= 1)) throw new RangeError(`burst must be at least 1, got ${burst}`)
+    this.tokens = burst
+    this.last = now()
+  }
+
+  /** Takes one token; false when the bucket is empty. */
+  take(): boolean {
+    this.refill()
+    if (this.tokens < 1) return false
+    this.tokens -= 1
+    return true
+  }
+
+  /** Whether a token could be taken now, without taking it. */
+  get ready(): boolean {
+    this.refill()
+    return this.tokens >= 1
+  }
+
+  /** True when the bucket is full again (nothing to remember about this client). */
+  get idle(): boolean {
+    this.refill()
+    return this.tokens >= this.burst
+  }
+
+  private refill(): void {
+    const t = this.now()
+    const elapsed = Math.max(0, t - this.last) / 1000
+    this.last = t
+    this.tokens = Math.min(this.burst, this.tokens + elapsed * this.rate)
+  }
+}
+
+/** One TokenBucket per key (e.g. client IP); full buckets are forgotten so the map stays small. */
+export class KeyedLimiter {
+  private readonly buckets = new Map<string, TokenBucket>()
+
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+    private readonly now: () => number = Date.now,
+    private readonly maxKeys = 10_000,
+  ) {}
+
+  take(key: string): boolean {
+    let bucket = this.buckets.get(key)
+    if (!bucket) {
+      if (this.buckets.size >= this.maxKeys) this.prune()
+      bucket = new TokenBucket(this.rate, this.burst, this.now)
+      this.buckets.set(key, bucket)
+    }
+    return bucket.take()
+  }
+
+  /** Whether `key` could take a token now, without taking it. */
+  ready(key: string): boolean {
+    return this.buckets.get(key)?.ready ?? true
+  }
+
+  prune(): void {
+    for (const [key, bucket] of this.buckets) if (bucket.idle) this.buckets.delete(key)
+  }
+
+  get size(): number {
+    return this.buckets.size
+  }
+}

@@ -1,0 +1,165 @@
+import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import fastifyMultipart from '@fastify/multipart'
+import fastifyWebsocket from '@fastify/websocket'
+import Fastify, { LogController, type FastifyInstance } from 'fastify'
+import { Accounts, type DemoAgentResult } from './auth'
+import { MAX_FRAME_BYTES, MEMORY, resolveOptions, type ResolvedOptions, type ServerOptions } from './config'
+import { registerHttp } from './http'
+import { Hub } from './hub'
+import { ChatService } from './routing'
+import { ChatSockets } from './socket'
+import { ChatStore } from './store/sqlite'
+import { loadOrCreateSecret, Tokens } from './tokens'
+import { Uploads } from './uploads'
+
+export interface RunningServer {
+  /** HTTP base, e.g. http://127.0.0.1:8080 */
+  url: string
+  /** The chat socket, e.g. ws://127.0.0.1:8080/ws (add ?token= or an Authorization header). */
+  wsUrl: string
+  /** The agent console, e.g. http://127.0.0.1:8080/agent/ */
+  consoleUrl: string
+  host: string
+  port: number
+  /** Absolute path of the data folder, or ':memory:'. */
+  dataDir: string
+  /** The demo agent when this start created it (its password included), else null. */
+  demoAgent: DemoAgentResult | null
+  /** Logins and agent accounts, for tools and tests (e.g. `accounts.addAgent(...)`). */
+  accounts: Accounts
+  options: ResolvedOptions
+  app: FastifyInstance
+  /** Graceful shutdown: stop accepting, close sockets with 1001, close the database. Idempotent. */
+  close(): Promise<void>
+}
+
+interface Paths {
+  dbFile: string
+  uploadsDir: string
+  secret: string
+  cleanup(): void
+}
+
+function preparePaths(options: ResolvedOptions): Paths {
+  if (options.dataDir === MEMORY) {
+    // A throwaway server: the database lives in memory, uploads in a temp folder removed on close.
+    const uploadsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-uploads-'))
+    return {
+      dbFile: MEMORY,
+      uploadsDir,
+      secret: options.secret ?? randomBytes(32).toString('base64url'),
+      cleanup: () => fs.rmSync(uploadsDir, { recursive: true, force: true }),
+    }
+  }
+  fs.mkdirSync(options.dataDir, { recursive: true })
+  return {
+    dbFile: path.join(options.dataDir, 'chat.db'),
+    uploadsDir: path.join(options.dataDir, 'uploads'),
+    secret: options.secret ?? loadOrCreateSecret(options.dataDir),
+    cleanup: () => undefined,
+  }
+}
+
+/** Opens the database under the data folder (migrating it) and the accounts on it; used by the server and the agent CLI. */
+export function openData(options: ResolvedOptions): { store: ChatStore; accounts: Accounts; tokens: Tokens; paths: Paths } {
+  const paths = preparePaths(options)
+  const store = new ChatStore(paths.dbFile, { synchronous: options.sqliteSynchronous })
+  const tokens = new Tokens(paths.secret, options.tokenTtl)
+  const accounts = new Accounts(store, tokens, { wechat: options.wechat, ...(options.fetch ? { fetch: options.fetch } : {}) })
+  return { store, accounts, tokens, paths }
+}
+
+/**
+ * Starts the reference server: HTTP and the chat socket on one port.
+ * `startServer({ port: 0, dataDir: ':memory:', logLevel: 'silent' })` is the usual test setup.
+ */
+export async function startServer(input: ServerOptions = {}): Promise<RunningServer> {
+  const options = resolveOptions(input)
+  const { store, accounts, paths } = openData(options)
+  let app: FastifyInstance | undefined
+  try {
+    const demoAgent = options.demoAgent === false ? null : await accounts.ensureDemoAgent(options.demoAgent)
+    const hub = new Hub()
+    const chat = new ChatService(store, hub)
+    const uploads = new Uploads(paths.uploadsDir)
+    let closing = false
+
+    app = Fastify({
+      logger: { level: options.logLevel },
+      // One line per request comes from the onResponse hook below, not fastify's two.
+      logController: new LogController({ disableRequestLogging: true }),
+      bodyLimit: 64 * 1024,
+      return503OnClosing: true,
+    })
+    const sockets = new ChatSockets({ accounts, chat, hub, uploads, options, log: app.log })
+
+    // One log line per HTTP request (upgrades that succeed are logged by the socket).
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.info({
+        event: 'http',
+        method: request.method,
+        path: request.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      }, 'http')
+    })
+
+    await app.register(fastifyWebsocket, {
+      options: { maxPayload: MAX_FRAME_BYTES },
+      preClose: async () => {
+        closing = true
+        await sockets.closeAll(options.shutdownTimeout)
+      },
+      errorHandler(error, socket, request) {
+        // ws has already started closing (1009 for an oversized frame, 1002 for a protocol error).
+        request.log.info({ event: 'socket.error', code: (error as NodeJS.ErrnoException).code, message: error.message }, 'socket error')
+        if (socket.readyState === socket.OPEN) socket.terminate()
+      },
+    })
+    await app.register(fastifyMultipart, {
+      limits: { fileSize: options.uploadMaxBytes, files: 1, fields: 10, parts: 20 },
+    })
+    app.decorateRequest('user', null)
+    sockets.register(app)
+    await registerHttp(app, { accounts, store, hub, uploads, options, startedAt: Date.now(), isClosing: () => closing })
+
+    app.addHook('onClose', async () => {
+      store.close()
+      paths.cleanup()
+    })
+
+    await app.listen({ port: options.port, host: options.host })
+    const address = app.server.address()
+    const port = typeof address === 'object' && address !== null ? address.port : options.port
+    const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host
+    const url = `http://${hostForUrl}:${port}`
+    app.log.info({ event: 'listening', url, dataDir: options.dataDir, devLogin: accounts.devMode }, 'listening')
+
+    const server = app
+    let closed: Promise<void> | undefined
+    return {
+      url,
+      wsUrl: `ws://${hostForUrl}:${port}/ws`,
+      consoleUrl: `${url}/agent/`,
+      host: options.host,
+      port,
+      dataDir: options.dataDir,
+      demoAgent,
+      accounts,
+      options,
+      app: server,
+      close: () => {
+        closed ??= server.close().then(() => server.log.info({ event: 'closed' }, 'server closed'))
+        return closed
+      },
+    }
+  } catch (err) {
+    if (app) await app.close().catch(() => undefined)
+    store.close()
+    paths.cleanup()
+    throw err
+  }
+}

@@ -1,0 +1,200 @@
+import type {} from '@fastify/websocket'
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { WebSocket } from 'ws'
+import type { Accounts } from './auth'
+import type { ResolvedOptions } from './config'
+import { ChatError, isChatError } from './errors'
+import { decodeFrame, validateFrame, type ClientFrame } from './frames'
+import { Connection, Hub } from './hub'
+import { TokenBucket } from './rate-limit'
+import type { ChatService, Outcome } from './routing'
+import { tokenFromRequest } from './tokens'
+import type { User } from './types'
+import type { Uploads } from './uploads'
+import { uploadNameFromUrl } from './uploads'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by `authenticate` on routes that need a token. */
+    user: User | null
+  }
+}
+
+/** WebSocket close codes this server uses (see docs/protocol.md). */
+export const CloseCodes = {
+  NORMAL: 1000,
+  GOING_AWAY: 1001,
+  TOO_BIG: 1009,
+} as const
+
+export interface SocketDeps {
+  accounts: Accounts
+  chat: ChatService
+  hub: Hub
+  uploads: Uploads
+  options: ResolvedOptions
+  log: FastifyBaseLogger
+}
+
+/** A preValidation hook: 401 with a JSON error unless the request carries a good token (header or ?token=). */
+export function authenticate(accounts: Accounts) {
+  return async function (request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    try {
+      request.user = accounts.authenticate(tokenFromRequest(request.headers, request.query))
+    } catch (err) {
+      if (!isChatError(err)) throw err
+      await reply.code(401).header('www-authenticate', 'Bearer').send({ error: err.toJSON() })
+    }
+  }
+}
+
+/** The chat socket: one per client, at GET /ws, after `authenticate`. Owns liveness and shutdown of all sockets. */
+export class ChatSockets {
+  private nextId = 1
+  private closing = false
+  private sweepTimer: NodeJS.Timeout | undefined
+
+  constructor(private readonly deps: SocketDeps) {}
+
+  register(app: FastifyInstance): void {
+    app.get('/ws', { websocket: true, preValidation: authenticate(this.deps.accounts) }, (socket, request) => {
+      const user = request.user
+      if (!user) return socket.close(1011, 'unauthenticated')
+      this.accept(socket, user)
+    })
+    this.sweepTimer = setInterval(() => this.sweep(), this.deps.options.pingInterval)
+    this.sweepTimer.unref()
+  }
+
+  private accept(ws: WebSocket, user: User): void {
+    const { hub, chat, options } = this.deps
+    if (this.closing) return ws.close(CloseCodes.GOING_AWAY, 'server shutting down')
+    const conn = new Connection(this.nextId++, ws, user, new TokenBucket(options.rateLimit.rate, options.rateLimit.burst))
+    const log = this.deps.log.child({ conn: conn.id, user: user.id, role: user.role })
+    const first = hub.add(conn)
+    log.info({ event: 'socket.open', connections: hub.size }, 'socket open')
+    ws.on('pong', () => {
+      conn.alive = true
+    })
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.onFrame(conn, data, isBinary, log))
+    ws.on('close', (code: number) => {
+      const last = hub.remove(conn)
+      log.info({ event: 'socket.close', code, connections: hub.size }, 'socket closed')
+      if (last && user.role === 'agent' && !this.closing) hub.deliver(chat.agentOffline(user))
+    })
+    if (first && user.role === 'agent') this.run(conn, log, () => ({ data: null, deliveries: chat.agentOnline(user) }))
+  }
+
+  private onFrame(conn: Connection, data: Buffer, isBinary: boolean, log: FastifyBaseLogger): void {
+    // While shutting down, frames are dropped unanswered: the client sends them again after it reconnects.
+    if (this.closing) return
+    conn.alive = true
+    let id: string | undefined
+    try {
+      const raw = decodeFrame(data, isBinary)
+      id = raw.id
+      if (raw.type === 'ping') return conn.send({ type: 'pong' })
+      if (!conn.limiter.take()) throw new ChatError('RATE_LIMITED', 'too many frames; slow down')
+      const frame = validateFrame(raw, { textMaxLength: this.deps.options.textMaxLength })
+      this.dispatch(conn, frame, log)
+    } catch (err) {
+      this.answerError(conn, id, err, log)
+    }
+  }
+
+  private dispatch(conn: Connection, frame: ClientFrame, log: FastifyBaseLogger): void {
+    const { chat } = this.deps
+    const user = conn.user
+    switch (frame.type) {
+      case 'ping':
+        return conn.send({ type: 'pong' })
+      case 'session':
+        return this.reply(conn, frame.id, chat.session(user))
+      case 'open':
+        return this.reply(conn, frame.id, chat.open(user))
+      case 'sync':
+        return this.reply(conn, frame.id, chat.sync(user, frame.conversationId, frame.afterSeq, frame.limit))
+      case 'history':
+        return this.reply(conn, frame.id, chat.history(user, frame.conversationId, frame.beforeSeq, frame.limit))
+      case 'accept':
+        return this.reply(conn, frame.id, chat.accept(user, frame.conversationId), log, 'conversation.accept')
+      case 'transfer':
+        return this.reply(conn, frame.id, chat.transfer(user, frame.conversationId, frame.toAgentId), log, 'conversation.transfer')
+      case 'close':
+        return this.reply(conn, frame.id, chat.close(user, frame.conversationId), log, 'conversation.close')
+      case 'typing':
+        return this.deps.hub.deliver(chat.typing(user, frame.conversationId).deliveries, conn)
+      case 'read': {
+        const outcome = chat.read(user, frame.conversationId, frame.seq)
+        conn.send({ type: 'ack', id: frame.id, ...outcome.data })
+        return this.deps.hub.deliver(outcome.deliveries, conn)
+      }
+      case 'message': {
+        const outcome = chat.message(user, frame, (url) => {
+          const name = uploadNameFromUrl(url)
+          return name !== null && this.deps.uploads.has(name)
+        })
+        // Committed by now: ack, then deliver.
+        conn.send({ type: 'ack', id: frame.id, ...outcome.data })
+        log.debug({ event: 'message', conversation: outcome.data.conversationId, seq: outcome.data.seq, duplicate: outcome.data.duplicate === true }, 'message')
+        return this.deps.hub.deliver(outcome.deliveries, conn)
+      }
+    }
+  }
+
+  private reply<T>(conn: Connection, id: string, outcome: Outcome<T>, log?: FastifyBaseLogger, event?: string): void {
+    conn.send({ type: 'reply', id, data: outcome.data })
+    if (log && event) log.info({ event, conversation: (outcome.data as { conversation?: { id: string; status: string } }).conversation }, event)
+    this.deps.hub.deliver(outcome.deliveries, conn)
+  }
+
+  /** Runs a piece of work outside any request (e.g. presence), logging rather than answering failures. */
+  private run(conn: Connection, log: FastifyBaseLogger, work: () => Outcome<unknown>): void {
+    try {
+      this.deps.hub.deliver(work().deliveries, conn)
+    } catch (err) {
+      log.error({ err, event: 'internal' }, 'presence update failed')
+    }
+  }
+
+  private answerError(conn: Connection, id: string | undefined, err: unknown, log: FastifyBaseLogger): void {
+    let error: { code: string; message: string }
+    if (isChatError(err)) {
+      error = err.toJSON()
+      log.debug({ event: 'frame.error', code: err.code, id }, err.message)
+    } else {
+      error = { code: 'INTERNAL', message: 'internal error' }
+      log.error({ err, event: 'internal', id }, 'frame handler failed')
+    }
+    conn.send(id !== undefined ? { type: 'reply', id, error } : { type: 'error', error })
+  }
+
+  /** The ws README's isAlive sweep: ping everyone; drop whoever did not answer the previous ping. */
+  private sweep(): void {
+    for (const conn of this.deps.hub.connections()) {
+      if (!conn.alive) {
+        this.deps.log.info({ event: 'socket.dead', conn: conn.id, user: conn.user.id }, 'no pong: dropping socket')
+        conn.ws.terminate()
+        continue
+      }
+      conn.alive = false
+      conn.ws.ping()
+    }
+  }
+
+  /** Shutdown: stop answering, close every socket with 1001, wait for them (cutting the slow ones after `timeout` ms). */
+  async closeAll(timeout: number): Promise<void> {
+    this.closing = true
+    if (this.sweepTimer) clearInterval(this.sweepTimer)
+    const conns = this.deps.hub.connections()
+    await Promise.all(conns.map((conn) => new Promise<void>((resolve) => {
+      if (conn.ws.readyState === 3) return resolve()
+      const timer = setTimeout(() => conn.ws.terminate(), timeout)
+      conn.ws.once('close', () => {
+        clearTimeout(timer)
+        resolve()
+      })
+      conn.ws.close(CloseCodes.GOING_AWAY, 'server shutting down')
+    })))
+  }
+}

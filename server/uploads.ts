@@ -1,0 +1,84 @@
+import { createHash, randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { ChatError } from './errors'
+
+export type ImageType = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp'
+
+export interface SniffedImage {
+  type: ImageType
+  ext: 'png' | 'jpg' | 'gif' | 'webp'
+}
+
+const EXT_TYPES: Record<SniffedImage['ext'], ImageType> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+}
+
+function startsWith(bytes: Buffer, signature: readonly number[], offset = 0): boolean {
+  if (bytes.length < offset + signature.length) return false
+  return signature.every((b, i) => bytes[offset + i] === b)
+}
+
+const ascii = (s: string): number[] => [...s].map((c) => c.charCodeAt(0))
+
+/** The image type the bytes say, whatever the client claimed; null for anything else (SVG included: it is markup). */
+export function sniffImage(bytes: Buffer): SniffedImage | null {
+  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return { type: 'image/png', ext: 'png' }
+  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return { type: 'image/jpeg', ext: 'jpg' }
+  if (startsWith(bytes, ascii('GIF87a')) || startsWith(bytes, ascii('GIF89a'))) return { type: 'image/gif', ext: 'gif' }
+  if (startsWith(bytes, ascii('RIFF')) && startsWith(bytes, ascii('WEBP'), 8)) return { type: 'image/webp', ext: 'webp' }
+  return null
+}
+
+/** `<sha256>.<ext>`: the only names this server writes, and the only ones it serves. */
+export const UPLOAD_NAME = /^[0-9a-f]{64}\.(png|jpg|gif|webp)$/
+export const UPLOADS_PREFIX = '/uploads/'
+
+/** The file name in a `/uploads/<name>` URL (path only, as returned by the upload), or null. */
+export function uploadNameFromUrl(url: string): string | null {
+  if (!url.startsWith(UPLOADS_PREFIX)) return null
+  const name = url.slice(UPLOADS_PREFIX.length)
+  return UPLOAD_NAME.test(name) ? name : null
+}
+
+export function typeOfUpload(name: string): ImageType | null {
+  const match = UPLOAD_NAME.exec(name)
+  return match ? EXT_TYPES[match[1] as SniffedImage['ext']] : null
+}
+
+export interface StoredUpload {
+  /** Path to use in an image message: `/uploads/<name>`. */
+  url: string
+  name: string
+  type: ImageType
+  size: number
+}
+
+/** Content-addressed image files under one folder: the same bytes are stored once. */
+export class Uploads {
+  constructor(readonly dir: string) {
+    fs.mkdirSync(dir, { recursive: true })
+  }
+
+  /** Stores an image (checked from its bytes); UNSUPPORTED_TYPE for anything that is not png/jpeg/gif/webp. */
+  save(bytes: Buffer): StoredUpload {
+    const sniffed = sniffImage(bytes)
+    if (!sniffed) throw new ChatError('UNSUPPORTED_TYPE', 'only png, jpeg, gif and webp images can be uploaded')
+    const name = `${createHash('sha256').update(bytes).digest('hex')}.${sniffed.ext}`
+    const file = path.join(this.dir, name)
+    if (!fs.existsSync(file)) {
+      // Write then rename, so a reader never sees half a file.
+      const tmp = path.join(this.dir, `.${name}.${randomBytes(4).toString('hex')}.tmp`)
+      fs.writeFileSync(tmp, bytes, { mode: 0o644 })
+      fs.renameSync(tmp, file)
+    }
+    return { url: `${UPLOADS_PREFIX}${name}`, name, type: sniffed.type, size: bytes.length }
+  }
+
+  has(name: string): boolean {
+    return UPLOAD_NAME.test(name) && fs.existsSync(path.join(this.dir, name))
+  }
+}
