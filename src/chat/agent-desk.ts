@@ -27,7 +27,7 @@ import type { AgentPresence, ChatMessage, ChatSocketLike, Conversation, Conversa
 export interface AgentDeskOptions {
   /** The console's socket. Required. */
   socket: ChatSocketLike
-  /** Makes ids for my messages. Default: a random prefix and a counter. */
+  /** Makes ids for my messages. Default: `socket.nextId()` when present, else a random prefix and a counter. */
   generateId?: () => string
   /** Default: the global timers and `Date.now`. */
   clock?: Clock

@@ -25,7 +25,7 @@ export interface ConversationClientOptions {
   conversation: Conversation
   /** The signed-in user (the `session` reply's `user`). Required. */
   user: User
-  /** Makes ids for my messages. Default: a random prefix and a counter. */
+  /** Makes ids for my messages. Default: `socket.nextId()` when the socket has it, else a random prefix and a counter. */
   generateId?: () => string
   /** Default: the global timers and `Date.now`. */
   clock?: Clock
@@ -127,7 +127,7 @@ export class ConversationClient {
     this.socket = socket
     this.current = conversation
     this.clock = options.clock ?? defaultClock
-    this.generateId = options.generateId ?? createLocalIdGenerator(Math.random, () => this.clock.now())
+    this.generateId = options.generateId ?? socketIds(socket) ?? createLocalIdGenerator(Math.random, () => this.clock.now())
     this.historyPageSize = settings.historyPageSize
     this.syncPageSize = settings.syncPageSize
     this.myReadSeq = this.confirmedReadSeq = readSeqOf(conversation, user.role)
@@ -483,4 +483,9 @@ function senderOf(user: User): Sender {
   const sender: Sender = { id: user.id, role: user.role, name: user.name }
   if (user.avatar !== undefined) sender.avatar = user.avatar
   return sender
+}
+
+function socketIds(socket: ChatSocketLike): (() => string) | null {
+  const nextId = socket.nextId
+  return typeof nextId === 'function' ? () => nextId.call(socket) : null
 }

@@ -16,7 +16,7 @@ export type ClientSettings = Pick<ConversationClientOptions, 'historyPageSize' |
 export interface CustomerSessionOptions {
   /** The app's shared socket. Required. */
   socket: ChatSocketLike
-  /** Makes ids for my messages. Default: a random prefix and a counter. */
+  /** Makes ids for my messages. Default: `socket.nextId()` when present, else a random prefix and a counter. */
   generateId?: () => string
   /** Default: the global timers and `Date.now`. */
   clock?: Clock

@@ -76,10 +76,13 @@ export interface AgentPresence {
  * - `send` resolves with the server's ack frame (`{type:'ack', id, seq, ts, conversationId}`
  *   for a chat message) and rejects with `SocketError` (CLOSED, QUEUE_FULL, TIMEOUT, SERVER).
  * - `request` resolves with the reply's `data` and rejects the same way.
+ * - `nextId`, when present, makes the ids of optimistic sends.
  */
 export interface ChatSocketLike {
   readonly state: SocketState
   on<K extends keyof ChatSocketEvents>(type: K, handler: (event: ChatSocketEvents[K]) => void): () => void
   send(msg: Frame, opts?: SendOptions): Promise<Frame>
   request(msg: Frame, opts?: SendOptions): Promise<unknown>
+  /** A fresh message id as the socket's own sends get (`ChatSocket.nextId`). Optional. */
+  nextId?(): string
 }
