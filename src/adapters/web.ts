@@ -1,13 +1,19 @@
 import type { ConnectSocket, ConnectSocketOptions, SocketTaskLike } from '../types'
 
+/**
+ * An event handler property. Declared with method syntax so that it is checked bivariantly:
+ * the DOM's and `ws`'s handlers take richer event types than the fields read here.
+ */
+type EventHandler<E> = { bivarianceHack(event: E): void }['bivarianceHack'] | null
+
 /** The WHATWG WebSocket surface the adapters use (browsers, and Node's `ws`). */
 export interface WebSocketLike {
   readonly readyState: number
   binaryType: string
-  onopen: ((event: unknown) => void) | null
-  onclose: ((event: { code: number; reason: string }) => void) | null
-  onerror: ((event: unknown) => void) | null
-  onmessage: ((event: { data: unknown }) => void) | null
+  onopen: EventHandler<unknown>
+  onclose: EventHandler<{ code: number; reason: string }>
+  onerror: EventHandler<unknown>
+  onmessage: EventHandler<{ data: unknown }>
   send(data: string | ArrayBuffer): void
   close(code?: number, reason?: string): void
 }

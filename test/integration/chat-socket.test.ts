@@ -239,7 +239,7 @@ describe('adapters on a real ws server', () => {
   it('the web adapter runs on a WHATWG WebSocket (ws implements the interface)', async () => {
     const socket = new ChatSocket({
       url: server.url,
-      connectSocket: createWebConnectSocket(WebSocket as unknown as Parameters<typeof createWebConnectSocket>[0]),
+      connectSocket: createWebConnectSocket(WebSocket),
       lifecycle: false,
       reconnect: { minDelay: 10, jitter: 0 },
     })
