@@ -1,0 +1,107 @@
+import path from 'node:path'
+import { DEFAULTS, optionsFromEnv, parseDuration, resolveOptions } from '../../server/config'
+
+describe('resolveOptions', () => {
+  it('sets defaults', () => {
+    const o = resolveOptions()
+    expect(o.port).toBe(8080)
+    expect(o.host).toBe('127.0.0.1')
+    expect(o.dataDir).toBe(path.resolve('data'))
+    expect(o.tokenTtl).toBe(7 * 24 * 3600)
+    expect(o.wechat).toBeNull()
+    expect(o.logLevel).toBe('info')
+    expect(o.uploadMaxBytes).toBe(5 * 1024 * 1024)
+    expect(o.rateLimit).toEqual({ rate: 20, burst: 40 })
+    expect(o.consoleDir).toBe(path.resolve('build/console'))
+    expect(o.demoAgent).toEqual({ username: 'demo', name: '小美' })
+    expect(o.pingInterval).toBe(30_000)
+    expect(o.textMaxLength).toBe(2000)
+    expect(o.sqliteSynchronous).toBe('normal')
+    expect(o.secret).toBeUndefined()
+  })
+
+  it('keeps 0 and other falsy values instead of falling back to defaults', () => {
+    const o = resolveOptions({ port: 0, shutdownTimeout: 0 })
+    expect(o.port).toBe(0)
+    expect(o.shutdownTimeout).toBe(0)
+  })
+
+  it('keeps :memory: as it is', () => {
+    expect(resolveOptions({ dataDir: ':memory:' }).dataDir).toBe(':memory:')
+  })
+
+  it('turns the demo agent off with false', () => {
+    expect(resolveOptions({ demoAgent: false }).demoAgent).toBe(false)
+  })
+
+  it.each([
+    [{ port: 70000 }, RangeError, /port must be an integer from 0 to 65535/],
+    [{ port: 1.5 }, RangeError, /port/],
+    [{ tokenTtl: 0 }, RangeError, /tokenTtl/],
+    [{ uploadMaxBytes: -1 }, RangeError, /uploadMaxBytes/],
+    [{ rateLimit: { rate: 0, burst: 40 } }, RangeError, /rateLimit.rate/],
+    [{ rateLimit: { rate: 5, burst: 0 } }, RangeError, /rateLimit.burst/],
+    [{ logLevel: 'loud' as never }, RangeError, /logLevel must be one of/],
+    [{ sqliteSynchronous: 'off' as never }, RangeError, /sqliteSynchronous/],
+    [{ host: '' }, TypeError, /host must be a non-empty string/],
+    [{ wechat: { appId: 'wx1', secret: '' } }, TypeError, /wechat.secret/],
+    [{ fetch: 'nope' as never }, TypeError, /fetch must be a function/],
+  ])('rejects %j at once', (options, type, message) => {
+    expect(() => resolveOptions(options)).toThrow(type)
+    expect(() => resolveOptions(options)).toThrow(message)
+  })
+})
+
+describe('optionsFromEnv', () => {
+  it('reads nothing from an empty environment', () => {
+    expect(optionsFromEnv({})).toEqual({})
+  })
+
+  it('reads every documented variable', () => {
+    const o = optionsFromEnv({
+      PORT: '9000', HOST: '0.0.0.0', DATA_DIR: '/tmp/x', SECRET: 's'.repeat(32), TOKEN_TTL: '12h',
+      WX_APPID: 'wxid', WX_SECRET: 'wxsecret', LOG_LEVEL: 'debug', UPLOAD_MAX_BYTES: '1000',
+      RATE_LIMIT_RATE: '5', RATE_LIMIT_BURST: '10', CONSOLE_DIR: '/tmp/console',
+      DEMO_AGENT_PASSWORD: 'pass-word-1', PING_INTERVAL: '1000', SQLITE_SYNCHRONOUS: 'FULL',
+    })
+    expect(o).toEqual({
+      port: 9000, host: '0.0.0.0', dataDir: '/tmp/x', secret: 's'.repeat(32), tokenTtl: 43200,
+      wechat: { appId: 'wxid', secret: 'wxsecret' }, logLevel: 'debug', uploadMaxBytes: 1000,
+      rateLimit: { rate: 5, burst: 10 }, consoleDir: '/tmp/console', demoAgent: { password: 'pass-word-1' },
+      pingInterval: 1000, sqliteSynchronous: 'full',
+    })
+    expect(() => resolveOptions(o)).not.toThrow()
+  })
+
+  it('fills the other half of the rate limit from the defaults', () => {
+    expect(optionsFromEnv({ RATE_LIMIT_BURST: '5' }).rateLimit).toEqual({ rate: DEFAULTS.rateLimit.rate, burst: 5 })
+  })
+
+  it('treats empty variables as unset', () => {
+    expect(optionsFromEnv({ PORT: '', SECRET: '  ' })).toEqual({})
+  })
+
+  it('names the variable when a value is bad', () => {
+    expect(() => optionsFromEnv({ PORT: 'eighty' })).toThrow(/PORT must be a whole number, got "eighty"/)
+    expect(() => optionsFromEnv({ UPLOAD_MAX_BYTES: '5MB' })).toThrow(/UPLOAD_MAX_BYTES/)
+    expect(() => optionsFromEnv({ RATE_LIMIT_RATE: 'fast' })).toThrow(/RATE_LIMIT_RATE must be a number/)
+    expect(() => optionsFromEnv({ TOKEN_TTL: 'soon' })).toThrow(/TOKEN_TTL/)
+    expect(() => resolveOptions(optionsFromEnv({ LOG_LEVEL: 'loud' }))).toThrow(/logLevel must be one of/)
+  })
+
+  it('wants WX_APPID and WX_SECRET together', () => {
+    expect(() => optionsFromEnv({ WX_APPID: 'wxid' })).toThrow(TypeError)
+    expect(() => optionsFromEnv({ WX_SECRET: 'x' })).toThrow(/set together/)
+  })
+})
+
+describe('parseDuration', () => {
+  it.each([['3600', 3600], ['90m', 5400], ['12h', 43200], ['7d', 604800], ['30s', 30]])('reads %s', (text, seconds) => {
+    expect(parseDuration('TOKEN_TTL', text)).toBe(seconds)
+  })
+
+  it('rejects anything else', () => {
+    expect(() => parseDuration('TOKEN_TTL', '1w')).toThrow(RangeError)
+    expect(() => parseDuration('TOKEN_TTL', '-5')).toThrow(RangeError)
+  })
+})
