@@ -37,7 +37,7 @@ export interface AgentDeskOptions {
 /** One of my conversations as the list on the left shows it. */
 export interface DeskConversation {
   conversation: Conversation
-  /** Messages from others after my read seq. */
+  /** Customer messages after my read seq (system notices and agents' messages do not count). */
   unread: number
   lastMessage: ChatMessage | null
   /** The last message's time, or the conversation's creation. */
@@ -57,7 +57,7 @@ export type AgentDeskEvents = {
   agents: readonly AgentPresence[]
   /** A conversation push (or an action's reply, with `event` null). */
   conversation: { event: ConversationEvent | null; conversation: Conversation }
-  /** A new message from a customer (or the system) in one of my conversations. */
+  /** A new customer message in one of my conversations (for a count in the tab title). */
   incoming: ChatMessage
   /** The client of a conversation that is no longer mine was disposed. */
   released: string
@@ -69,9 +69,9 @@ interface Entry {
   conversation: Conversation
   lastMessage: ChatMessage | null
   readSeq: number
-  /** Seqs up to here, after `readSeq`, count as unread (from a snapshot: which ones were mine is unknown). */
+  /** Seqs up to here, after `readSeq`, count as unread (from a snapshot, whose last message was the customer's: which earlier ones were is unknown). */
   unreadUpTo: number
-  /** Seqs of others' messages seen since, above `unreadUpTo`. */
+  /** Seqs of customer messages seen since. */
   unreadSeqs: Set<number>
 }
 
@@ -234,7 +234,7 @@ export class AgentDesk {
     const kept = new Set<string>()
     for (const conversation of mine) {
       kept.add(conversation.id)
-      this.upsertEntry(conversation, user)
+      this.upsertEntry(conversation)
       this.clients.get(conversation.id)?.applyConversation(conversation)
     }
     for (const id of Array.from(this.entries.keys())) if (!kept.has(id)) this.entries.delete(id)
@@ -264,7 +264,7 @@ export class AgentDesk {
       }
       case 'message': {
         const message = parseMessage(frame.message)
-        if (message !== null) this.onMessage(message, this.me)
+        if (message !== null) this.onMessage(message)
         return
       }
       case 'read': {
@@ -297,7 +297,7 @@ export class AgentDesk {
       this.waiting = this.waiting.filter((c) => c.id !== id)
     }
     const hadEntry = this.entries.has(id)
-    if (mine && (conversation.status === 'assigned' || conversation.status === 'open')) this.upsertEntry(conversation, this.me)
+    if (mine && (conversation.status === 'assigned' || conversation.status === 'open')) this.upsertEntry(conversation)
     else this.entries.delete(id)
     if (!mine && conversation.status !== 'queued') this.release(id) // transferred or taken by someone else
     if (wasQueued || conversation.status === 'queued') this.emitter.emit('queue', this.waiting)
@@ -305,15 +305,15 @@ export class AgentDesk {
     this.emitter.emit('conversation', { event, conversation })
   }
 
-  private upsertEntry(conversation: Conversation, me: User): void {
-    const fromOther = conversation.lastMessage !== null && conversation.lastMessage.from.id !== me.id
+  private upsertEntry(conversation: Conversation): void {
+    const fromCustomer = conversation.lastMessage?.from.role === 'customer'
     const entry = this.entries.get(conversation.id)
     if (entry === undefined) {
       this.entries.set(conversation.id, {
         conversation,
         lastMessage: conversation.lastMessage,
         readSeq: conversation.agentReadSeq,
-        unreadUpTo: fromOther ? conversation.lastSeq : 0,
+        unreadUpTo: fromCustomer ? conversation.lastSeq : 0,
         unreadSeqs: new Set(),
       })
       return
@@ -323,18 +323,18 @@ export class AgentDesk {
     if (conversation.lastMessage !== null && (entry.lastMessage === null || conversation.lastMessage.seq > entry.lastMessage.seq)) {
       entry.lastMessage = conversation.lastMessage
     }
-    if (fromOther && conversation.lastSeq > entry.unreadUpTo) entry.unreadUpTo = conversation.lastSeq
+    if (fromCustomer && conversation.lastSeq > entry.unreadUpTo) entry.unreadUpTo = conversation.lastSeq
   }
 
-  private onMessage(message: ChatMessage, me: User): void {
+  private onMessage(message: ChatMessage): void {
     const entry = this.entries.get(message.conversationId)
     if (entry !== undefined) {
       const isNew = entry.lastMessage === null || message.seq > entry.lastMessage.seq
       if (isNew) entry.lastMessage = message
-      const fromOther = message.from.id !== me.id
-      if (fromOther && message.seq > entry.readSeq && !entry.unreadSeqs.has(message.seq)) entry.unreadSeqs.add(message.seq)
+      const fromCustomer = message.from.role === 'customer'
+      if (fromCustomer && message.seq > entry.readSeq) entry.unreadSeqs.add(message.seq)
       this.emitter.emit('conversations', this.snapshotEntries())
-      if (fromOther && isNew) this.emitter.emit('incoming', message)
+      if (fromCustomer && isNew) this.emitter.emit('incoming', message)
       return
     }
     const index = this.waiting.findIndex((c) => c.id === message.conversationId)
@@ -346,7 +346,7 @@ export class AgentDesk {
   }
 
   private onOwnMessage(message: ListMessage): void {
-    if (message.seq === null || this.me === null) return
+    if (message.seq === null) return
     const chat: ChatMessage = {
       id: message.id,
       conversationId: message.conversationId,
@@ -357,7 +357,7 @@ export class AgentDesk {
     }
     if (message.text !== undefined) chat.text = message.text
     if (message.image !== undefined) chat.image = message.image
-    this.onMessage(chat, this.me)
+    this.onMessage(chat)
   }
 
   private setRead(conversationId: string, seq: number): void {
