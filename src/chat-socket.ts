@@ -55,11 +55,13 @@ export class ChatSocket {
   private online = true
   private waiters: Array<{ resolve: () => void; reject: (e: SocketError) => void }> = []
   private unbindLifecycle: (() => void) | null = null
+  /** The current link's send-failure handler (one per link, not one per message). */
+  private onSendFail: (res: { errMsg: string }) => void = () => undefined
 
   constructor(options: ChatSocketOptions) {
     this.o = resolveOptions(options)
     const { clock, heartbeat } = this.o
-    this.queue = new SendQueue(clock)
+    this.queue = new SendQueue(clock, (p) => this.error('TIMEOUT', `no answer to ${p.id} in time`, undefined, p.id))
     this.retryTimer = new TimerSlot(clock)
     this.connectTimer = new TimerSlot(clock)
     this.uptimeTimer = new TimerSlot(clock)
@@ -189,6 +191,7 @@ export class ChatSocket {
       }
       if (gen !== this.generation) return void closeQuietly(task, 1000, '')
       this.task = task
+      this.onSendFail = (res) => gen === this.generation && this.sendFailed(res)
       task.onOpen(() => gen === this.generation && this.opened())
       task.onMessage((res) => gen === this.generation && this.received(res.data))
       task.onClose((res) => gen === this.generation && this.lost(res.code, res.reason))
@@ -350,37 +353,34 @@ export class ChatSocket {
     } catch (cause) {
       return Promise.reject(this.error('SEND_FAILED', `could not encode the message: ${describe(cause)}`, cause, id))
     }
+    const deadline = this.o.clock.now() + timeout
     return new Promise((resolve, reject) => {
-      const push: Push = { id, frame, data, kind, expectAck: options.ack ?? this.o.ack, sent: false, resolve, reject }
-      this.queue.add(push, timeout, (p) => this.error('TIMEOUT', `no answer to ${p.id} within ${timeout} ms`, undefined, p.id))
+      const push: Push = { id, frame, data, kind, expectAck: options.ack ?? this.o.ack, deadline, sent: false, resolve, reject }
+      this.queue.add(push)
       if (this.ready) this.transmit(push)
     })
   }
 
   private transmit(push: Push): void {
-    const task = this.task as SocketTaskLike
-    const gen = this.generation
     push.sent = true
-    try {
-      task.send({
-        data: push.data,
-        success: push.expectAck
-          ? undefined
-          : () => {
-              if (this.queue.take(push.id, push)) push.resolve(undefined)
-            },
-        fail: (res) => gen === this.generation && this.sendFailed(res),
-      })
-    } catch (cause) {
-      this.sendFailed(cause)
-    }
+    this.write(
+      push.data,
+      push.expectAck
+        ? undefined
+        : () => {
+            if (this.queue.take(push.id, push)) push.resolve(undefined)
+          },
+    )
   }
 
   /** Pings bypass the queue: they are not acked and never replayed. */
   private transmitRaw(frame: Frame): void {
-    const gen = this.generation
+    this.write(this.o.codec.encode(frame))
+  }
+
+  private write(data: string | ArrayBuffer, success?: () => void): void {
     try {
-      this.task?.send({ data: this.o.codec.encode(frame), fail: (res) => gen === this.generation && this.sendFailed(res) })
+      ;(this.task as SocketTaskLike).send({ data, success, fail: this.onSendFail })
     } catch (cause) {
       this.sendFailed(cause)
     }

@@ -162,7 +162,7 @@ describe('ChatSocket over a wx.connectSocket shim on a real ws server', () => {
     const socket = open({ clock, heartbeat: { interval: 1000, timeout: 1000 } })
     await socket.connect()
     const pending = [socket.send({ type: 'silent' }), socket.request({ type: 'silent' })]
-    expect(active.size).toBe(4) // heartbeat, minUptime, two send timeouts
+    expect(active.size).toBe(3) // heartbeat, minUptime, one timer for both send deadlines
     expect(timers()).toBeGreaterThan(baseline)
     socket.close()
     for (const p of pending) await expect(p).rejects.toMatchObject({ code: 'CLOSED' })

@@ -1,0 +1,92 @@
+import { systemClock } from '../../src/clock'
+import { SocketError } from '../../src/errors'
+import { SendQueue, type Push } from '../../src/send-queue'
+
+beforeEach(() => jest.useFakeTimers())
+afterEach(() => jest.useRealTimers())
+
+function push(id: string, timeout: number, log: string[]): Push {
+  return {
+    id,
+    frame: { type: 'x', id },
+    data: '{}',
+    kind: 'send',
+    expectAck: true,
+    deadline: Date.now() + timeout,
+    sent: false,
+    resolve: () => log.push(`resolved ${id}`),
+    reject: (e) => log.push(`${e.code} ${id}`),
+  }
+}
+
+const make = () => new SendQueue(systemClock, (p) => new SocketError('TIMEOUT', `timeout ${p.id}`, { id: p.id }))
+
+describe('SendQueue', () => {
+  it('sets defaults: empty, no timer', () => {
+    const q = make()
+    expect(q.size).toBe(0)
+    expect(jest.getTimerCount()).toBe(0)
+  })
+
+  it('keeps one timer for all deadlines, armed for the earliest, re-armed when an earlier one arrives', () => {
+    const q = make()
+    const log: string[] = []
+    q.add(push('slow', 5000, log))
+    q.add(push('a', 3000, log))
+    q.add(push('fast', 100, log))
+    q.add(push('b', 3000, log))
+    expect(jest.getTimerCount()).toBe(1)
+    jest.advanceTimersByTime(100)
+    expect(log).toEqual(['TIMEOUT fast'])
+    jest.advanceTimersByTime(2900)
+    expect(log).toEqual(['TIMEOUT fast', 'TIMEOUT a', 'TIMEOUT b'])
+    jest.advanceTimersByTime(2000)
+    expect(log).toEqual(['TIMEOUT fast', 'TIMEOUT a', 'TIMEOUT b', 'TIMEOUT slow'])
+    expect(q.size).toBe(0)
+    expect(jest.getTimerCount()).toBe(0)
+  })
+
+  it('does not time out a push that was taken, and clears the timer when empty', () => {
+    const q = make()
+    const log: string[] = []
+    q.add(push('a', 100, log))
+    q.add(push('b', 200, log))
+    expect(q.take('a')?.id).toBe('a')
+    jest.advanceTimersByTime(150)
+    expect(log).toEqual([])
+    q.take('b')
+    expect(jest.getTimerCount()).toBe(0)
+  })
+
+  it('never times out a push with an infinite deadline', () => {
+    const q = make()
+    const log: string[] = []
+    q.add(push('forever', Infinity, log))
+    expect(jest.getTimerCount()).toBe(0)
+  })
+
+  it('replays unsent pushes in insertion order and take(id, only) checks identity', () => {
+    const q = make()
+    const log: string[] = []
+    const a = push('a', 1000, log)
+    const b = push('b', 1000, log)
+    q.add(a)
+    q.add(b)
+    a.sent = true
+    expect([...q.unsent()].map((p) => p.id)).toEqual(['b'])
+    q.markAllUnsent()
+    expect([...q.unsent()].map((p) => p.id)).toEqual(['a', 'b'])
+    expect(q.take('a', b)).toBeUndefined()
+    expect(q.take('a', a)).toBe(a)
+  })
+
+  it('rejectAll rejects everything in order and clears the timer', () => {
+    const q = make()
+    const log: string[] = []
+    q.add(push('a', 1000, log))
+    q.add(push('b', 1000, log))
+    q.rejectAll(() => new SocketError('CLOSED', 'closed'))
+    expect(log).toEqual(['CLOSED a', 'CLOSED b'])
+    expect(jest.getTimerCount()).toBe(0)
+  })
+})
