@@ -174,6 +174,7 @@ describe('customer session and agent desk on the reference server', () => {
     expect(texts(agentChat)).toEqual(expected)
     expect(seqs(customerChat)).toEqual(seqs(agentChat))
     expect(ascendingOnce(customerChat.messages)).toBe(true)
+    expect(ascendingOnce(agentChat.messages)).toBe(true)
     expect(desk.conversations.map((e) => e.conversation.id)).toEqual([customerChat.id])
   })
 

@@ -54,6 +54,15 @@ describe('ConversationClient', () => {
       expect(client.peerReadSeq).toBe(2)
     })
 
+    it('types its events by the event map', () => {
+      const { client } = setup()
+      client.on('typing', (who: Sender | null) => who)
+      // @ts-expect-error the typing event carries a Sender or null
+      client.on('typing', (who: number) => who)
+      // @ts-expect-error no such event
+      client.on('nope', () => undefined)
+    })
+
     it('throws a TypeError without a socket and a RangeError for a bad page size', () => {
       expect(() => new ConversationClient({ conversation: conversation(), user: customer } as ConversationClientOptions)).toThrow(TypeError)
       expect(() => setup({ historyPageSize: 0 })).toThrow(/historyPageSize/)
@@ -454,6 +463,25 @@ describe('ConversationClient', () => {
       socket.push({ type: 'message', message: message(4) })
       expect(client.peerTyping).toBeNull()
       expect(jest.getTimerCount()).toBe(0)
+    })
+
+    it('runs its timers on the injected clock', async () => {
+      const timers: Array<{ fn: () => void; ms: number; cleared: boolean }> = []
+      const clock = {
+        now: () => 1_000,
+        setTimeout: (fn: () => void, ms: number) => timers.push({ fn, ms, cleared: false }) - 1,
+        clearTimeout: (handle: unknown) => {
+          timers[handle as number].cleared = true
+        },
+      }
+      const { client, socket } = await loaded(messages(1, 3), false, { clock, typingTimeout: 4000 })
+      socket.push({ type: 'typing', conversationId: 'conv_1', from: sender(agent) })
+      expect(timers).toEqual([expect.objectContaining({ ms: 4000, cleared: false })])
+      expect(jest.getTimerCount()).toBe(0)
+      timers[0].fn()
+      expect(client.peerTyping).toBeNull()
+      void client.sendText('x')
+      expect(client.messages[3].ts).toBe(1_000)
     })
 
     it('ignores my own notices and other conversations', async () => {
