@@ -93,6 +93,8 @@ export async function startServer(input: ServerOptions = {}): Promise<RunningSer
       logController: new LogController({ disableRequestLogging: true }),
       bodyLimit: 64 * 1024,
       return503OnClosing: true,
+      // A number where a string belongs is a client bug to report, not to paper over.
+      ajv: { customOptions: { coerceTypes: false } },
     })
     const sockets = new ChatSockets({ accounts, chat, hub, uploads, options, log: app.log })
 

@@ -17,6 +17,8 @@ export class TestClient {
   readonly ws: WebSocket
   private waiters: Array<{ match: (f: Frame) => boolean; resolve: (f: Frame) => void }> = []
   private counter = 0
+  /** Ids are unique across clients, as ChatSocket's are (a message id is deduplicated per conversation). */
+  private readonly prefix = Math.random().toString(36).slice(2, 8)
   readonly closed: Promise<{ code: number; reason: string }>
 
   private constructor(ws: WebSocket) {
@@ -58,7 +60,7 @@ export class TestClient {
 
   /** Sends a frame with a fresh id and resolves with the frame answering it (ack or reply). */
   async call(frame: Omit<Frame, 'id'> & { id?: string }): Promise<Frame> {
-    const id = frame.id ?? `t${++this.counter}`
+    const id = frame.id ?? `${this.prefix}-${++this.counter}`
     const answer = this.waitFor((f) => (f.type === 'ack' || f.type === 'reply') && f.id === id, `answer to ${id}`)
     this.send({ ...frame, id } as Frame)
     return answer
