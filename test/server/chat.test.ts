@@ -280,7 +280,7 @@ describe('chat over the socket', () => {
     const cust = await TestClient.connect(server.wsUrl, login.token)
     clients.push(cust)
     const fd = new FormData()
-    fd.append('file', new Blob([PNG]), 'x.png')
+    fd.append('file', new Blob([new Uint8Array(PNG)]), 'x.png')
     const uploaded = await (await fetch(`${server.url}/api/upload`, { method: 'POST', body: fd, headers: { authorization: `Bearer ${login.token}` } })).json()
     const { conversation } = await cust.request({ type: 'open' })
     const atAgent = meimei.message((m) => m.kind === 'image')

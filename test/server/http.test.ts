@@ -7,7 +7,7 @@ jest.setTimeout(30_000)
 
 function form(bytes: Buffer, filename = 'photo.png', type = 'image/png'): FormData {
   const fd = new FormData()
-  fd.append('file', new Blob([bytes], { type }), filename)
+  fd.append('file', new Blob([new Uint8Array(bytes)], { type }), filename)
   return fd
 }
 
