@@ -28,12 +28,15 @@ writeFileSync(at('dist/esm/package.json'), '{ "type": "module" }\n')
 // Declarations.
 execFileSync(process.execPath, [at('node_modules/typescript/bin/tsc'), '-p', at('tsconfig.build.json')], { stdio: 'inherit' })
 
-// Mini-program bundles: CommonJS, mitt inlined, ES2017 (the base library's JS engines).
-for (const entry of entries) {
+// Mini-program bundles: CommonJS, mitt inlined, ES2017 (the base library's JS engines). The
+// socket entry leaves out the browser and Node adapters; its types are those of src/miniprogram.ts.
+const miniprogramEntries = entries.map((e) => (e.out === 'index' ? { ...e, in: at('src/miniprogram.ts') } : e))
+for (const entry of miniprogramEntries) {
   const outfile = at('miniprogram_dist', `${entry.out}.js`)
   await build({ ...common, sourcemap: false, entryPoints: [entry.in], outfile, format: 'cjs', minify: true, legalComments: 'none' })
 }
 cpSync(at('dist/types'), at('miniprogram_dist'), { recursive: true, filter: (src) => !src.endsWith('.map') })
+writeFileSync(at('miniprogram_dist/index.d.ts'), "export * from './miniprogram'\n")
 
 // The devtools project sees only miniprogram/: give it its own copy.
 if (existsSync(at('miniprogram'))) {

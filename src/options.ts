@@ -41,10 +41,7 @@ export interface ResolvedOptions {
   clock: Clock
 }
 
-const KNOWN = new Set([
-  'url', 'header', 'protocols', 'tcpNoDelay', 'perMessageDeflate', 'timeout', 'connectSocket', 'autoConnect',
-  'heartbeat', 'reconnect', 'queue', 'ack', 'lifecycle', 'codec', 'generateId', 'random', 'clock',
-])
+const KNOWN = 'url header protocols tcpNoDelay perMessageDeflate timeout connectSocket autoConnect heartbeat reconnect queue ack lifecycle codec generateId random clock'.split(' ')
 
 interface WxLike extends LifecycleHost {
   connectSocket?: ConnectSocket
@@ -55,79 +52,87 @@ function globalWx(): WxLike | undefined {
   return typeof g.wx === 'object' && g.wx !== null ? g.wx : undefined
 }
 
-function fail(kind: 'type' | 'range', name: string, what: string): never {
+/** Throws `TypeError` (wrong type) or `RangeError` (right type, bad value), naming the option. */
+function fail(range: boolean, name: string, what: string): never {
   const message = `ChatSocket: options.${name} ${what}`
-  throw kind === 'type' ? new TypeError(message) : new RangeError(message)
+  throw range ? new RangeError(message) : new TypeError(message)
 }
 
-function positive(name: string, value: unknown, allowInfinity = false): number {
-  if (typeof value !== 'number' || Number.isNaN(value)) fail('type', name, `must be a number, got ${typeof value}`)
-  if (!(value > 0) || (!allowInfinity && !Number.isFinite(value))) {
-    fail('range', name, `must be a positive${allowInfinity ? '' : ' finite'} number of ms, got ${value}`)
+interface NumberRule {
+  /** Smallest allowed value. */
+  min: number
+  /** `min` itself is not allowed (a positive interval). */
+  above?: boolean
+  max?: number
+  int?: boolean
+  /** Infinity is allowed (e.g. maxAttempts). */
+  inf?: boolean
+}
+
+function num(name: string, value: unknown, rule: NumberRule): number {
+  if (typeof value !== 'number' || value !== value) fail(false, name, `must be a number, got ${String(value)}`)
+  const ok =
+    (rule.above ? value > rule.min : value >= rule.min) &&
+    value <= (rule.max ?? Infinity) &&
+    (value === Infinity ? !!rule.inf : !rule.int || Number.isInteger(value))
+  if (!ok) {
+    const bounds = `${rule.above ? '>' : '>='} ${rule.min}${rule.max === undefined ? '' : ` and <= ${rule.max}`}`
+    fail(true, name, `must be ${rule.int ? 'a whole number' : 'a number'} ${bounds}${rule.inf ? ' (or Infinity)' : ''}, got ${value}`)
   }
   return value
 }
 
-function nonNegative(name: string, value: unknown, allowInfinity = false): number {
-  if (typeof value !== 'number' || Number.isNaN(value)) fail('type', name, `must be a number, got ${typeof value}`)
-  if (value < 0 || (!allowInfinity && !Number.isFinite(value))) fail('range', name, `must be >= 0, got ${value}`)
-  return value
-}
+const MS: NumberRule = { min: 0, above: true }
+const MS0: NumberRule = { min: 0 }
 
-function bool(name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') fail('type', name, `must be a boolean, got ${typeof value}`)
+function bool(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback
+  if (typeof value !== 'boolean') fail(false, name, `must be true or false, got ${String(value)}`)
   return value
 }
 
 function fn<T>(name: string, value: unknown): T {
-  if (typeof value !== 'function') fail('type', name, `must be a function, got ${typeof value}`)
+  if (typeof value !== 'function') fail(false, name, `must be a function, got ${typeof value}`)
   return value as T
 }
 
-function section<T extends object>(name: string, value: unknown, allowFalse: boolean): Partial<T> | false {
-  if (value === undefined) return {}
+/** A nested options object merged over its defaults (undefined fields count as absent), or false. */
+function section<T extends object>(name: string, value: unknown, defaults: T, allowFalse: boolean): T | false {
   if (value === false && allowFalse) return false
+  if (value === undefined) return { ...defaults }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    fail('type', name, `must be an object${allowFalse ? ' or false' : ''}`)
+    fail(false, name, `must be an object${allowFalse ? ' or false' : ''}`)
   }
-  return value as Partial<T>
+  const merged = { ...defaults }
+  for (const [key, v] of Object.entries(value)) if (v !== undefined) (merged as Record<string, unknown>)[key] = v
+  return merged
 }
 
 function resolveHeartbeat(value: unknown): Required<HeartbeatOptions> | false {
-  const given = section<HeartbeatOptions>('heartbeat', value, true)
-  if (given === false) return false
-  const merged = { ...DEFAULTS.heartbeat, ...stripUndefined(given) }
-  return {
-    interval: positive('heartbeat.interval', merged.interval),
-    timeout: positive('heartbeat.timeout', merged.timeout),
-  }
+  const h = section<Required<HeartbeatOptions>>('heartbeat', value, DEFAULTS.heartbeat, true)
+  return h && { interval: num('heartbeat.interval', h.interval, MS), timeout: num('heartbeat.timeout', h.timeout, MS) }
 }
 
 function resolveReconnect(value: unknown): Required<ReconnectOptions> | false {
-  const given = section<ReconnectOptions>('reconnect', value, true)
-  if (given === false) return false
-  const m = { ...DEFAULTS.reconnect, ...stripUndefined(given) }
-  const minDelay = nonNegative('reconnect.minDelay', m.minDelay)
-  const maxDelay = nonNegative('reconnect.maxDelay', m.maxDelay)
-  if (minDelay > maxDelay) fail('range', 'reconnect.minDelay', `(${minDelay}) must not exceed reconnect.maxDelay (${maxDelay})`)
-  const factor = positive('reconnect.factor', m.factor)
-  if (factor < 1) fail('range', 'reconnect.factor', `must be >= 1, got ${factor}`)
-  const jitter = nonNegative('reconnect.jitter', m.jitter)
-  if (jitter > 1) fail('range', 'reconnect.jitter', `must be within [0, 1], got ${jitter}`)
-  const maxAttempts = nonNegative('reconnect.maxAttempts', m.maxAttempts, true)
-  if (Number.isFinite(maxAttempts) && !Number.isInteger(maxAttempts)) {
-    fail('range', 'reconnect.maxAttempts', `must be a whole number or Infinity, got ${maxAttempts}`)
+  const r = section<Required<ReconnectOptions>>('reconnect', value, DEFAULTS.reconnect, true)
+  if (!r) return false
+  const maxDelay = num('reconnect.maxDelay', r.maxDelay, MS0)
+  return {
+    minDelay: num('reconnect.minDelay', r.minDelay, { min: 0, max: maxDelay }),
+    maxDelay,
+    factor: num('reconnect.factor', r.factor, { min: 1 }),
+    jitter: num('reconnect.jitter', r.jitter, { min: 0, max: 1 }),
+    maxAttempts: num('reconnect.maxAttempts', r.maxAttempts, { min: 0, int: true, inf: true }),
+    minUptime: num('reconnect.minUptime', r.minUptime, MS0),
   }
-  return { minDelay, maxDelay, factor, jitter, maxAttempts, minUptime: nonNegative('reconnect.minUptime', m.minUptime) }
 }
 
 function resolveQueue(value: unknown): Required<QueueOptions> {
-  const given = section<QueueOptions>('queue', value, false) as Partial<QueueOptions>
-  const m = { ...DEFAULTS.queue, ...stripUndefined(given) }
-  if (typeof m.maxSize !== 'number' || !Number.isInteger(m.maxSize) || m.maxSize < 1) {
-    fail('range', 'queue.maxSize', `must be a whole number >= 1, got ${String(m.maxSize)}`)
+  const q = section<Required<QueueOptions>>('queue', value, DEFAULTS.queue, false) as Required<QueueOptions>
+  return {
+    maxSize: num('queue.maxSize', q.maxSize, { min: 1, int: true }),
+    sendTimeout: num('queue.sendTimeout', q.sendTimeout, { ...MS, inf: true }),
   }
-  return { maxSize: m.maxSize, sendTimeout: positive('queue.sendTimeout', m.sendTimeout, true) }
 }
 
 function resolveLifecycle(value: unknown): LifecycleHost | null {
@@ -136,62 +141,58 @@ function resolveLifecycle(value: unknown): LifecycleHost | null {
     return wx && typeof wx.onAppShow === 'function' ? wx : null
   }
   if (value === false) return null
-  if (typeof value === 'object' && value !== null) return value as LifecycleHost
-  return fail('type', 'lifecycle', 'must be a boolean or an object with onAppHide/onAppShow/onNetworkStatusChange')
+  if (typeof value !== 'object' || value === null) fail(false, 'lifecycle', 'must be a boolean or an object with onAppHide/onAppShow/onNetworkStatusChange')
+  return value as LifecycleHost
 }
 
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  const out: Partial<T> = {}
-  for (const key of Object.keys(value) as Array<keyof T>) if (value[key] !== undefined) out[key] = value[key]
-  return out
+function hasFunctions(name: string, value: object, keys: string[]): void {
+  for (const key of keys) {
+    if (typeof (value as Record<string, unknown>)[key] !== 'function') fail(false, name, `must have a ${key} function`)
+  }
 }
 
 /** Validates user options once, at construction, and merges them over DEFAULTS. */
 export function resolveOptions(options: ChatSocketOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('ChatSocket: options must be an object with at least a url')
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) fail('type', key, `is not a ChatSocket option (known: ${[...KNOWN].join(', ')})`)
-  }
   const o = options as unknown as Record<string, unknown>
-  const url = o.url
-  if (!(typeof url === 'string' && url.length > 0) && typeof url !== 'function') {
-    fail('type', 'url', 'is required: a ws:// or wss:// URL, or a function returning one (or a Promise of one)')
+  for (const key of Object.keys(o)) if (KNOWN.indexOf(key) < 0) fail(false, key, 'is not a ChatSocket option')
+  const { url, header, protocols } = o
+  if (!(typeof url === 'string' && url) && typeof url !== 'function') {
+    fail(false, 'url', 'is required: a ws:// or wss:// URL, or a function returning one (or a Promise of one)')
   }
-  const header = o.header
   if (header !== undefined && typeof header !== 'function' && (typeof header !== 'object' || header === null)) {
-    fail('type', 'header', 'must be an object of strings or a function returning one')
+    fail(false, 'header', 'must be an object of strings or a function returning one')
+  }
+  if (protocols !== undefined && (!Array.isArray(protocols) || protocols.some((p) => typeof p !== 'string'))) {
+    fail(false, 'protocols', 'must be an array of strings')
   }
   let connectSocket = o.connectSocket
   if (connectSocket === undefined) {
     const wx = globalWx()
-    if (wx && typeof wx.connectSocket === 'function') connectSocket = wx.connectSocket.bind(wx)
-    else fail('type', 'connectSocket', 'is required outside WeChat: pass createWebConnectSocket() or createNodeConnectSocket(WebSocket)')
+    if (!wx || typeof wx.connectSocket !== 'function') {
+      fail(false, 'connectSocket', 'is required outside WeChat: pass createWebConnectSocket() or createNodeConnectSocket(WebSocket)')
+    }
+    connectSocket = wx.connectSocket.bind(wx)
   }
   const random = o.random === undefined ? Math.random : fn<() => number>('random', o.random)
-  const clock = o.clock === undefined ? systemClock : (o.clock as Clock)
-  if (typeof clock.now !== 'function' || typeof clock.setTimeout !== 'function' || typeof clock.clearTimeout !== 'function') {
-    fail('type', 'clock', 'must have now, setTimeout and clearTimeout functions')
-  }
-  const codec = o.codec === undefined ? jsonCodec : (o.codec as Codec)
-  if (typeof codec.encode !== 'function' || typeof codec.decode !== 'function') fail('type', 'codec', 'must have encode and decode functions')
-  if (o.protocols !== undefined && (!Array.isArray(o.protocols) || o.protocols.some((p) => typeof p !== 'string'))) {
-    fail('type', 'protocols', 'must be an array of strings')
-  }
+  const clock = (o.clock ?? systemClock) as Clock
+  hasFunctions('clock', clock, ['now', 'setTimeout', 'clearTimeout'])
+  const codec = (o.codec ?? jsonCodec) as Codec
+  hasFunctions('codec', codec, ['encode', 'decode'])
+  const passThrough: ResolvedOptions['passThrough'] = { timeout: o.timeout === undefined ? DEFAULTS.timeout : num('timeout', o.timeout, MS) }
+  if (protocols !== undefined) passThrough.protocols = protocols as string[]
+  if (o.tcpNoDelay !== undefined) passThrough.tcpNoDelay = bool('tcpNoDelay', o.tcpNoDelay, false)
+  if (o.perMessageDeflate !== undefined) passThrough.perMessageDeflate = bool('perMessageDeflate', o.perMessageDeflate, false)
   return {
     url: url as Resolvable<string>,
     header: header as ResolvedOptions['header'],
-    passThrough: {
-      ...(o.protocols !== undefined && { protocols: o.protocols as string[] }),
-      ...(o.tcpNoDelay !== undefined && { tcpNoDelay: bool('tcpNoDelay', o.tcpNoDelay) }),
-      ...(o.perMessageDeflate !== undefined && { perMessageDeflate: bool('perMessageDeflate', o.perMessageDeflate) }),
-      timeout: o.timeout === undefined ? DEFAULTS.timeout : positive('timeout', o.timeout),
-    },
+    passThrough,
     connectSocket: fn<ConnectSocket>('connectSocket', connectSocket),
-    autoConnect: o.autoConnect === undefined ? DEFAULTS.autoConnect : bool('autoConnect', o.autoConnect),
+    autoConnect: bool('autoConnect', o.autoConnect, DEFAULTS.autoConnect),
     heartbeat: resolveHeartbeat(o.heartbeat),
     reconnect: resolveReconnect(o.reconnect),
     queue: resolveQueue(o.queue),
-    ack: o.ack === undefined ? DEFAULTS.ack : bool('ack', o.ack),
+    ack: bool('ack', o.ack, DEFAULTS.ack),
     lifecycle: resolveLifecycle(o.lifecycle),
     codec,
     generateId: o.generateId === undefined ? createIdGenerator(random, clock.now) : fn<() => string>('generateId', o.generateId),

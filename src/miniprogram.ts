@@ -1,0 +1,10 @@
+/**
+ * The mini-program entry (package.json "miniprogram" field → miniprogram_dist/index.js):
+ * what a mini-program needs, without the browser and Node adapters.
+ */
+export { ChatSocket } from './chat-socket'
+export { SocketError, ErrorCodes } from './errors'
+export type { ErrorCode, SocketErrorDetails } from './errors'
+export { createMiniProgramConnectSocket } from './adapters/mini-program'
+export type { MiniProgramApi } from './adapters/mini-program'
+export type * from './types'
