@@ -355,7 +355,7 @@ export class ChatSocket {
     }
     const deadline = this.o.clock.now() + timeout
     return new Promise((resolve, reject) => {
-      const push: Push = { id, frame, data, kind, expectAck: options.ack ?? this.o.ack, deadline, sent: false, resolve, reject }
+      const push: Push = { id, data, kind, expectAck: options.ack ?? this.o.ack, deadline, sent: false, resolve, reject }
       this.queue.add(push)
       if (this.ready) this.transmit(push)
     })

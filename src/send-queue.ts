@@ -1,11 +1,10 @@
 import { TimerSlot } from './clock'
 import type { SocketError } from './errors'
-import type { Clock, Frame } from './types'
+import type { Clock } from './types'
 
 /** One message on its way: like phoenix's Push, it owns its promise and its deadline. */
 export interface Push {
   readonly id: string
-  readonly frame: Frame
   /** Encoded once; every resend carries the same bytes and id. */
   readonly data: string | ArrayBuffer
   /** 'send' resolves with the ack frame, 'request' with the reply's data. */

@@ -8,7 +8,6 @@ afterEach(() => jest.useRealTimers())
 function push(id: string, timeout: number, log: string[]): Push {
   return {
     id,
-    frame: { type: 'x', id },
     data: '{}',
     kind: 'send',
     expectAck: true,
