@@ -1,6 +1,6 @@
 // Bundles the reference server (server/) to build/server/ with esbuild; npm packages stay
-// external (resolved from node_modules at run time). `--bench` also bundles bench/server-*.ts
-// to build/bench/. `--outdir DIR` puts the server somewhere else (the tests use a temp folder).
+// external (resolved from node_modules at run time). `--outdir DIR` puts it somewhere else
+// (the tests build into a folder of their own under build/).
 import { build } from 'esbuild'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -27,14 +27,3 @@ await build({
   outdir,
 })
 
-if (args.includes('--bench')) {
-  await build({
-    ...common,
-    entryPoints: {
-      'server-connections': 'bench/server-connections.ts',
-      'server-roundtrip': 'bench/server-roundtrip.ts',
-      'server-child': 'bench/server-child.ts',
-    },
-    outdir: path.join(root, 'build/bench'),
-  })
-}

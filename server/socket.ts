@@ -36,6 +36,18 @@ export interface SocketDeps {
   log: FastifyBaseLogger
 }
 
+type LogFn = (obj: Record<string, unknown>, msg: string) => void
+type ConnLog = Record<'info' | 'debug' | 'error', LogFn>
+
+function connectionLogger(base: FastifyBaseLogger, fields: Record<string, unknown>): ConnLog {
+  const debug = base.level === 'debug' || base.level === 'trace'
+  return {
+    info: (obj, msg) => base.info({ ...fields, ...obj }, msg),
+    debug: (obj, msg) => debug && base.debug({ ...fields, ...obj }, msg),
+    error: (obj, msg) => base.error({ ...fields, ...obj }, msg),
+  }
+}
+
 /** A preValidation hook: 401 with a JSON error unless the request carries a good token (header or ?token=). */
 export function authenticate(accounts: Accounts) {
   return async function (request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -70,7 +82,8 @@ export class ChatSockets {
     const { hub, chat, options } = this.deps
     if (this.closing) return ws.close(CloseCodes.GOING_AWAY, 'server shutting down')
     const conn = new Connection(this.nextId++, ws, user, new TokenBucket(options.rateLimit.rate, options.rateLimit.burst))
-    const log = this.deps.log.child({ conn: conn.id, user: user.id, role: user.role })
+    // One shared logger with the connection's fields per line: a pino child per socket costs ~1 KB of heap each.
+    const log = connectionLogger(this.deps.log, { conn: conn.id, user: user.id, role: user.role })
     const first = hub.add(conn)
     log.info({ event: 'socket.open', connections: hub.size }, 'socket open')
     ws.on('pong', () => {
@@ -85,7 +98,7 @@ export class ChatSockets {
     if (first && user.role === 'agent') this.run(conn, log, () => ({ data: null, deliveries: chat.agentOnline(user) }))
   }
 
-  private onFrame(conn: Connection, data: Buffer, isBinary: boolean, log: FastifyBaseLogger): void {
+  private onFrame(conn: Connection, data: Buffer, isBinary: boolean, log: ConnLog): void {
     // While shutting down, frames are dropped unanswered: the client sends them again after it reconnects.
     if (this.closing) return
     conn.alive = true
@@ -102,7 +115,7 @@ export class ChatSockets {
     }
   }
 
-  private dispatch(conn: Connection, frame: ClientFrame, log: FastifyBaseLogger): void {
+  private dispatch(conn: Connection, frame: ClientFrame, log: ConnLog): void {
     const { chat } = this.deps
     const user = conn.user
     switch (frame.type) {
@@ -142,14 +155,14 @@ export class ChatSockets {
     }
   }
 
-  private reply<T>(conn: Connection, id: string, outcome: Outcome<T>, log?: FastifyBaseLogger, event?: string): void {
+  private reply<T>(conn: Connection, id: string, outcome: Outcome<T>, log?: ConnLog, event?: string): void {
     conn.send({ type: 'reply', id, data: outcome.data })
     if (log && event) log.info({ event, conversation: (outcome.data as { conversation?: { id: string; status: string } }).conversation }, event)
     this.deps.hub.deliver(outcome.deliveries, conn)
   }
 
   /** Runs a piece of work outside any request (e.g. presence), logging rather than answering failures. */
-  private run(conn: Connection, log: FastifyBaseLogger, work: () => Outcome<unknown>): void {
+  private run(conn: Connection, log: ConnLog, work: () => Outcome<unknown>): void {
     try {
       this.deps.hub.deliver(work().deliveries, conn)
     } catch (err) {
@@ -157,7 +170,7 @@ export class ChatSockets {
     }
   }
 
-  private answerError(conn: Connection, id: string | undefined, err: unknown, log: FastifyBaseLogger): void {
+  private answerError(conn: Connection, id: string | undefined, err: unknown, log: ConnLog): void {
     let error: { code: string; message: string }
     if (isChatError(err)) {
       error = err.toJSON()
