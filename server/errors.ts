@@ -12,7 +12,6 @@ export const ChatErrorCodes = {
   RATE_LIMITED: 'RATE_LIMITED',
   CLOSED: 'CLOSED',
   UPSTREAM: 'UPSTREAM',
-  UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const
 
@@ -31,7 +30,6 @@ const HTTP_STATUS: Record<ChatErrorCode, number> = {
   RATE_LIMITED: 429,
   CLOSED: 409,
   UPSTREAM: 502,
-  UNAVAILABLE: 503,
   INTERNAL: 500,
 }
 

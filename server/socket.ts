@@ -9,7 +9,7 @@ import { Connection, Hub } from './hub'
 import { TokenBucket } from './rate-limit'
 import type { ChatService, Outcome } from './routing'
 import { tokenFromRequest } from './tokens'
-import type { User } from './types'
+import type { Conversation, User } from './types'
 import type { Uploads } from './uploads'
 import { uploadNameFromUrl } from './uploads'
 
@@ -46,6 +46,13 @@ function connectionLogger(base: FastifyBaseLogger, fields: Record<string, unknow
     debug: (obj, msg) => debug && base.debug({ ...fields, ...obj }, msg),
     error: (obj, msg) => base.error({ ...fields, ...obj }, msg),
   }
+}
+
+/** Logs a conversation change (one line) and passes the outcome on. */
+function logged(log: ConnLog, event: string, outcome: Outcome<{ conversation: Conversation }>): Outcome<{ conversation: Conversation }> {
+  const { id, status } = outcome.data.conversation
+  log.info({ event, conversation: id, status }, event)
+  return outcome
 }
 
 /** A preValidation hook: 401 with a JSON error unless the request carries a good token (header or ?token=). */
@@ -93,9 +100,9 @@ export class ChatSockets {
     ws.on('close', (code: number) => {
       const last = hub.remove(conn)
       log.info({ event: 'socket.close', code, connections: hub.size }, 'socket closed')
-      if (last && user.role === 'agent' && !this.closing) hub.deliver(chat.agentOffline(user))
+      if (last && user.role === 'agent' && !this.closing) this.safely(log, () => hub.deliver(chat.agentOffline(user)))
     })
-    if (first && user.role === 'agent') this.run(conn, log, () => ({ data: null, deliveries: chat.agentOnline(user) }))
+    if (first && user.role === 'agent') this.safely(log, () => hub.deliver(chat.agentOnline(user), conn))
   }
 
   private onFrame(conn: Connection, data: Buffer, isBinary: boolean, log: ConnLog): void {
@@ -106,8 +113,8 @@ export class ChatSockets {
     try {
       const raw = decodeFrame(data, isBinary)
       id = raw.id
-      if (raw.type === 'ping') return conn.send({ type: 'pong' })
-      if (!conn.limiter.take()) throw new ChatError('RATE_LIMITED', 'too many frames; slow down')
+      // Pings are never limited: an unanswered ping makes the client drop a healthy link.
+      if (raw.type !== 'ping' && !conn.limiter.take()) throw new ChatError('RATE_LIMITED', 'too many frames; slow down')
       const frame = validateFrame(raw, { textMaxLength: this.deps.options.textMaxLength })
       this.dispatch(conn, frame, log)
     } catch (err) {
@@ -130,11 +137,11 @@ export class ChatSockets {
       case 'history':
         return this.reply(conn, frame.id, chat.history(user, frame.conversationId, frame.beforeSeq, frame.limit))
       case 'accept':
-        return this.reply(conn, frame.id, chat.accept(user, frame.conversationId), log, 'conversation.accept')
+        return this.reply(conn, frame.id, logged(log, 'conversation.accept', chat.accept(user, frame.conversationId)))
       case 'transfer':
-        return this.reply(conn, frame.id, chat.transfer(user, frame.conversationId, frame.toAgentId), log, 'conversation.transfer')
+        return this.reply(conn, frame.id, logged(log, 'conversation.transfer', chat.transfer(user, frame.conversationId, frame.toAgentId)))
       case 'close':
-        return this.reply(conn, frame.id, chat.close(user, frame.conversationId), log, 'conversation.close')
+        return this.reply(conn, frame.id, logged(log, 'conversation.close', chat.close(user, frame.conversationId)))
       case 'typing':
         return this.deps.hub.deliver(chat.typing(user, frame.conversationId).deliveries, conn)
       case 'read': {
@@ -155,16 +162,15 @@ export class ChatSockets {
     }
   }
 
-  private reply<T>(conn: Connection, id: string, outcome: Outcome<T>, log?: ConnLog, event?: string): void {
+  private reply<T>(conn: Connection, id: string, outcome: Outcome<T>): void {
     conn.send({ type: 'reply', id, data: outcome.data })
-    if (log && event) log.info({ event, conversation: (outcome.data as { conversation?: { id: string; status: string } }).conversation }, event)
     this.deps.hub.deliver(outcome.deliveries, conn)
   }
 
-  /** Runs a piece of work outside any request (e.g. presence), logging rather than answering failures. */
-  private run(conn: Connection, log: ConnLog, work: () => Outcome<unknown>): void {
+  /** Work outside any request (presence): a failure is logged, there is no one to answer. */
+  private safely(log: ConnLog, work: () => void): void {
     try {
-      this.deps.hub.deliver(work().deliveries, conn)
+      work()
     } catch (err) {
       log.error({ err, event: 'internal' }, 'presence update failed')
     }

@@ -79,6 +79,16 @@ describe('npm start (the built server as a child process)', () => {
     expect(server.stdout()).not.toContain(password)
   })
 
+  it('exits with 1 and a hint when the port is taken', async () => {
+    const taken = await startTestServer({ dataDir: ':memory:' })
+    try {
+      await expect(spawnServer(build.dir, { DATA_DIR: dataDir, PORT: String(taken.port) }))
+        .rejects.toThrow(/exited with 1[\s\S]*EADDRINUSE[\s\S]*set PORT to another one/)
+    } finally {
+      await taken.stop()
+    }
+  })
+
   it('on SIGTERM closes sockets with 1001; clients reconnect to the restarted server and lose nothing', async () => {
     let server = await spawnServer(build.dir, { DATA_DIR: dataDir, PORT: '0', DEMO_AGENT_PASSWORD: 'ignored-demo-exists' })
     children.push(server)

@@ -1,0 +1,61 @@
+/** The HTTP calls the console makes: agent login and image upload (same origin as the page). */
+import type { AgentAuth } from './auth-store'
+
+/** A failed call; `code` is the server's error code (UNAUTHORIZED, TOO_LARGE, ...) or NETWORK. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+  ) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>
+
+/** `POST /api/agent/login {username, password}` → the token, its expiry and the agent. */
+export async function login(fetchFn: FetchFn, username: string, password: string): Promise<AgentAuth> {
+  const body = await call(fetchFn, '/api/agent/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  })
+  const { token, expiresAt, user } = body as { token?: unknown; expiresAt?: unknown; user?: Record<string, unknown> }
+  if (typeof token !== 'string' || typeof user !== 'object' || user === null || typeof user.id !== 'string' || typeof user.name !== 'string') {
+    throw new ApiError('BAD_RESPONSE', 'the login reply carries no token', 200)
+  }
+  return { token, expiresAt: typeof expiresAt === 'number' ? expiresAt : 0, user: { id: user.id, role: 'agent', name: user.name } }
+}
+
+/** `POST /api/upload` (multipart, one file) → the `/uploads/...` path to put in an image message. */
+export async function uploadImage(fetchFn: FetchFn, token: string, file: Blob): Promise<{ url: string }> {
+  const form = new FormData()
+  form.append('file', file, file instanceof File ? file.name : 'image')
+  const body = await call(fetchFn, '/api/upload', { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form })
+  const url = (body as { url?: unknown }).url
+  if (typeof url !== 'string') throw new ApiError('BAD_RESPONSE', 'the upload reply carries no url', 201)
+  return { url }
+}
+
+async function call(fetchFn: FetchFn, path: string, init: RequestInit): Promise<unknown> {
+  let res: Response
+  try {
+    res = await fetchFn(path, init)
+  } catch (err) {
+    throw new ApiError('NETWORK', err instanceof Error ? err.message : String(err), 0)
+  }
+  let body: unknown = null
+  try {
+    body = await res.json()
+  } catch {
+    // An empty or non-JSON body: judged by the status below.
+  }
+  if (!res.ok) {
+    const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error
+    const code = typeof error?.code === 'string' ? error.code : res.status === 401 ? 'UNAUTHORIZED' : 'INTERNAL'
+    throw new ApiError(code, typeof error?.message === 'string' ? error.message : `HTTP ${res.status}`, res.status)
+  }
+  return body
+}

@@ -1,0 +1,19 @@
+/** The console's one ChatSocket: the browser WebSocket, the token in the URL (browsers cannot set headers). */
+import { ChatSocket } from '../../src/chat-socket'
+import { createWebConnectSocket } from '../../src/adapters/web'
+import { browserLifecycle } from './browser-lifecycle'
+
+/** `ws(s)://<this host>/ws?token=...` */
+export function socketUrl(loc: Location, token: string): string {
+  const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:'
+  return `${scheme}//${loc.host}/ws?token=${encodeURIComponent(token)}`
+}
+
+export function connectAgent(token: string, win: Window = window): ChatSocket {
+  return new ChatSocket({
+    url: () => socketUrl(win.location, token),
+    connectSocket: createWebConnectSocket(),
+    lifecycle: browserLifecycle(win, win.document),
+    reconnect: { minDelay: 500, maxDelay: 10_000 },
+  })
+}
