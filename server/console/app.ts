@@ -1,0 +1,107 @@
+/**
+ * The console's top level: the login page, or the workspace bound to one socket and one
+ * AgentDesk. Logout (or an expired login) tears all of it down and returns to the login.
+ */
+import { AgentDesk } from '../../src/chat'
+import type { ChatSocket } from '../../src/chat-socket'
+import { login, uploadImage, type FetchFn } from './api'
+import { AuthStore, isExpired, type AgentAuth } from './auth-store'
+import { connectAgent } from './connection'
+import { clear, type View } from './dom'
+import { ERROR_TEXT, TITLE, errorText } from './strings'
+import { LoginView } from './views/login-view'
+import { WorkspaceView } from './views/workspace-view'
+
+export interface AppOptions {
+  root: HTMLElement
+  storage: Storage
+  fetch: FetchFn
+}
+
+interface Session {
+  socket: ChatSocket
+  desk: AgentDesk
+  view: WorkspaceView
+  offs: Array<() => void>
+}
+
+export class App {
+  private readonly auth: AuthStore
+  private session: Session | null = null
+  private view: View | null = null
+
+  constructor(private readonly options: AppOptions) {
+    this.auth = new AuthStore(options.storage)
+  }
+
+  start(): void {
+    const auth = this.auth.load(Date.now())
+    if (auth === null) this.showLogin()
+    else this.enter(auth)
+  }
+
+  logout(notice?: string): void {
+    this.leave()
+    this.auth.clear()
+    this.showLogin(notice)
+  }
+
+  private showLogin(notice?: string): void {
+    document.title = TITLE
+    const view = new LoginView({
+      notice,
+      submit: async (username, password) => {
+        let auth: AgentAuth
+        try {
+          auth = await login(this.options.fetch, username, password)
+        } catch (err) {
+          throw new Error(errorText(err, ERROR_TEXT.INTERNAL))
+        }
+        this.auth.save(auth)
+        this.enter(auth)
+      },
+    })
+    this.mount(view)
+    view.focus()
+  }
+
+  private enter(auth: AgentAuth): void {
+    this.leave()
+    const socket = connectAgent(auth.token)
+    const desk = new AgentDesk({ socket })
+    const view = new WorkspaceView({
+      desk,
+      socket,
+      user: auth.user,
+      upload: (file) => uploadImage(this.options.fetch, auth.token, file),
+      logout: () => this.logout(),
+    })
+    const offs = [
+      // A token past its expiry will not be accepted again: back to the login.
+      socket.on('reconnecting', () => {
+        if (isExpired(auth, Date.now())) queueMicrotask(() => this.logout('登录已过期，请重新登录'))
+      }),
+    ]
+    this.session = { socket, desk, view, offs }
+    this.mount(view)
+    desk.start().catch(() => undefined) // re-run on every reconnect; errors surface as desk 'error' events
+  }
+
+  private leave(): void {
+    const session = this.session
+    if (session === null) return
+    this.session = null
+    for (const off of session.offs.splice(0)) off()
+    session.view.dispose()
+    if (this.view === session.view) this.view = null
+    session.desk.dispose()
+    session.socket.close(1000, 'logout')
+  }
+
+  private mount(view: View): void {
+    this.view?.dispose()
+    clear(this.options.root)
+    this.view = view
+    this.options.root.appendChild(view.el)
+  }
+}

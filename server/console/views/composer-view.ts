@@ -1,0 +1,155 @@
+/**
+ * The reply box: Enter sends, Shift+Enter is a newline (and Enter while an IME is composing
+ * picks the candidate, as Chinese input needs). Every keystroke may send a typing notice
+ * (the client throttles them). Images go up through the upload endpoint, from the picker
+ * or pasted, and are sent as image messages.
+ */
+import { MAX_TEXT_LENGTH, type ConversationClient } from '../../../src/chat'
+import { h, setText, type View } from '../dom'
+import { errorText } from '../strings'
+
+export interface ComposerOptions {
+  client: ConversationClient
+  /** Uploads an image and resolves with its `/uploads/...` path. */
+  upload(file: File): Promise<{ url: string }>
+  toast(text: string, tone?: 'error' | 'info'): void
+}
+
+const ACCEPT = 'image/png,image/jpeg,image/gif,image/webp'
+const MAX_ROWS_PX = 160
+
+export class ComposerView implements View {
+  readonly el: HTMLElement
+  private readonly input: HTMLTextAreaElement
+  private readonly file: HTMLInputElement
+  private readonly sendButton: HTMLButtonElement
+  private readonly hint: HTMLElement
+  private uploading = 0
+  private disposed = false
+
+  constructor(private readonly options: ComposerOptions) {
+    this.input = h('textarea', {
+      class: 'composer-input',
+      attrs: { rows: 3, placeholder: '输入回复…', 'aria-label': '回复内容', maxlength: MAX_TEXT_LENGTH },
+      on: {
+        keydown: (e) => this.onKeyDown(e),
+        input: () => this.onInput(),
+        paste: (e) => this.onPaste(e),
+      },
+    })
+    this.file = h('input', {
+      class: 'visually-hidden',
+      attrs: { type: 'file', accept: ACCEPT, tabindex: -1, 'aria-hidden': 'true' },
+      on: { change: () => this.onFilePicked() },
+    })
+    this.sendButton = h('button', { class: 'btn btn-primary composer-send', attrs: { type: 'button' }, on: { click: () => this.send() } }, '发送')
+    this.hint = h('span', { class: 'composer-hint' }, 'Enter 发送，Shift + Enter 换行')
+    this.el = h(
+      'div',
+      { class: 'composer' },
+      h(
+        'div',
+        { class: 'composer-tools' },
+        h(
+          'button',
+          { class: 'tool-button', attrs: { type: 'button', title: '发送图片', 'aria-label': '发送图片' }, on: { click: () => this.file.click() } },
+          h('span', { class: 'icon icon-image', attrs: { 'aria-hidden': 'true' } }),
+          '图片',
+        ),
+        this.file,
+      ),
+      this.input,
+      h('div', { class: 'composer-actions' }, this.hint, this.sendButton),
+    )
+    this.updateButton()
+  }
+
+  focus(): void {
+    this.input.focus()
+  }
+
+  dispose(): void {
+    this.disposed = true
+  }
+
+  private onKeyDown(e: KeyboardEvent): void {
+    if (e.key !== 'Enter' || e.shiftKey || e.isComposing || e.keyCode === 229) return
+    e.preventDefault()
+    this.send()
+  }
+
+  private onInput(): void {
+    this.autosize()
+    this.updateButton()
+    if (this.input.value !== '') this.options.client.typing()
+  }
+
+  private send(): void {
+    const text = this.input.value
+    if (text.trim() === '') return
+    if (text.length > MAX_TEXT_LENGTH) {
+      this.options.toast(`消息太长了（最多 ${MAX_TEXT_LENGTH} 字）`, 'error')
+      return
+    }
+    // sendText shows the message at once ('sending') and never rejects: failures mark it 'failed'.
+    void this.options.client.sendText(text)
+    this.input.value = ''
+    this.autosize()
+    this.updateButton()
+    this.input.focus()
+  }
+
+  private onPaste(e: ClipboardEvent): void {
+    const files = Array.from(e.clipboardData?.files ?? []).filter((f) => ACCEPT.split(',').includes(f.type))
+    if (files.length === 0) return
+    e.preventDefault()
+    for (const f of files) void this.sendImage(f)
+  }
+
+  private onFilePicked(): void {
+    const picked = this.file.files?.[0]
+    this.file.value = ''
+    if (picked !== undefined) void this.sendImage(picked)
+  }
+
+  private async sendImage(file: File): Promise<void> {
+    this.uploading++
+    this.updateHint()
+    try {
+      const [{ url }, size] = await Promise.all([this.options.upload(file), imageSize(file)])
+      if (this.disposed) return
+      void this.options.client.sendImage({ url, ...size })
+    } catch (err) {
+      if (!this.disposed) this.options.toast(`图片发送失败：${errorText(err)}`, 'error')
+    } finally {
+      this.uploading--
+      if (!this.disposed) this.updateHint()
+    }
+  }
+
+  private updateHint(): void {
+    setText(this.hint, this.uploading > 0 ? '图片上传中…' : 'Enter 发送，Shift + Enter 换行')
+  }
+
+  private updateButton(): void {
+    this.sendButton.disabled = this.input.value.trim() === ''
+  }
+
+  private autosize(): void {
+    this.input.style.height = 'auto'
+    this.input.style.height = `${Math.min(this.input.scrollHeight, MAX_ROWS_PX)}px`
+  }
+}
+
+/** Natural size of an image file, or nothing when the browser cannot tell. */
+async function imageSize(file: Blob): Promise<{ width?: number; height?: number }> {
+  if (typeof createImageBitmap !== 'function') return {}
+  try {
+    const bitmap = await createImageBitmap(file)
+    const size = { width: bitmap.width, height: bitmap.height }
+    bitmap.close()
+    return size
+  } catch {
+    return {}
+  }
+}

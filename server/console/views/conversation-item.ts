@@ -1,0 +1,78 @@
+/** One row of a conversation list: avatar, customer name, time, preview, unread badge, and an optional accept button. */
+import type { Conversation } from '../../../src/chat'
+import { badge, listTime } from '../format'
+import { h } from '../dom'
+import { STATUS_LABEL } from '../strings'
+import { avatar } from './avatar'
+
+export interface ItemData {
+  conversation: Conversation
+  preview: string
+  lastTs: number
+  unread: number
+}
+
+export interface ItemActions {
+  select(id: string): void
+  /** Present for rows that can be accepted. */
+  accept?(id: string): void
+}
+
+export function conversationItem(data: ItemData, selected: boolean, now: number, actions: ItemActions): HTMLElement {
+  const { conversation } = data
+  const name = conversation.customer.name || '顾客'
+  const status = conversation.status
+  const accept = actions.accept
+  const acceptButton = accept
+    ? h(
+        'button',
+        {
+          class: 'btn btn-primary btn-sm conv-accept',
+          attrs: { type: 'button', 'aria-label': `接入 ${name}` },
+          on: {
+            click: (e) => {
+              e.stopPropagation()
+              accept(conversation.id)
+            },
+          },
+        },
+        '接入',
+      )
+    : null
+  return h(
+    'li',
+    {
+      class: `conv-item${selected ? ' is-selected' : ''}`,
+      attrs: { role: 'option', 'aria-selected': selected ? 'true' : 'false', tabindex: 0 },
+      data: { id: conversation.id, status },
+      on: {
+        click: () => actions.select(conversation.id),
+        keydown: (e) => {
+          if (e.key === 'Enter' || e.key === ' ') {
+            e.preventDefault()
+            actions.select(conversation.id)
+          }
+        },
+      },
+    },
+    avatar(conversation.customer.id, name),
+    h(
+      'div',
+      { class: 'conv-main' },
+      h(
+        'div',
+        { class: 'conv-row' },
+        h('span', { class: 'conv-name' }, name),
+        status === 'assigned' || status === 'queued' ? h('span', { class: `tag tag-${status}` }, status === 'assigned' ? '分配给我' : STATUS_LABEL.queued) : null,
+        h('time', { class: 'conv-time', attrs: { datetime: new Date(data.lastTs).toISOString() } }, listTime(data.lastTs, now)),
+      ),
+      h(
+        'div',
+        { class: 'conv-row' },
+        h('span', { class: 'conv-preview' }, data.preview || '（暂无消息）'),
+        data.unread > 0 ? h('span', { class: 'badge', attrs: { 'aria-label': `${data.unread} 条未读` } }, badge(data.unread)) : null,
+      ),
+    ),
+    acceptButton,
+  )
+}

@@ -1,0 +1,80 @@
+/**
+ * The left column: "待接入" (conversations routed to me and not accepted yet, then the queue
+ * anyone may take, oldest first) and "我的会话" (accepted ones, most recent first, with
+ * unread counts, last message preview and time). Bound to the desk's `queue` and
+ * `conversations` events.
+ */
+import { previewText, type AgentDesk, type DeskConversation } from '../../../src/chat'
+import { h, reconcile, setText, type View } from '../dom'
+import { conversationItem, type ItemData } from './conversation-item'
+
+export interface ListsActions {
+  select(id: string): void
+  accept(id: string): void
+}
+
+export class ConversationListsView implements View {
+  readonly el: HTMLElement
+  private readonly waitingList: HTMLElement
+  private readonly mineList: HTMLElement
+  private readonly waitingCount: HTMLElement
+  private readonly mineCount: HTMLElement
+  private readonly unsubscribes: Array<() => void>
+  private selected: string | null = null
+
+  constructor(
+    private readonly desk: AgentDesk,
+    private readonly actions: ListsActions,
+  ) {
+    this.waitingCount = h('span', { class: 'section-count' })
+    this.mineCount = h('span', { class: 'section-count' })
+    this.waitingList = h('ul', { class: 'conv-list', attrs: { role: 'listbox', 'aria-label': '待接入' }, data: { list: 'waiting' } })
+    this.mineList = h('ul', { class: 'conv-list', attrs: { role: 'listbox', 'aria-label': '我的会话' }, data: { list: 'mine' } })
+    this.el = h(
+      'aside',
+      { class: 'sidebar' },
+      h('section', { class: 'side-section side-waiting' }, h('h2', { class: 'section-title' }, '待接入', this.waitingCount), this.waitingList),
+      h('section', { class: 'side-section side-mine' }, h('h2', { class: 'section-title' }, '我的会话', this.mineCount), this.mineList),
+    )
+    this.unsubscribes = [desk.on('queue', () => this.render()), desk.on('conversations', () => this.render())]
+    this.render()
+  }
+
+  select(id: string | null): void {
+    this.selected = id
+    this.render()
+  }
+
+  dispose(): void {
+    for (const off of this.unsubscribes.splice(0)) off()
+  }
+
+  private render(): void {
+    const now = Date.now()
+    const mine = this.desk.conversations
+    const assigned = mine.filter((d) => d.conversation.status === 'assigned').map(fromDesk)
+    const queued: ItemData[] = this.desk.queue.map((conversation) => ({
+      conversation,
+      preview: previewText(conversation.lastMessage),
+      lastTs: conversation.lastMessage?.ts ?? conversation.createdAt,
+      unread: 0,
+    }))
+    const waiting = [...assigned, ...queued]
+    const open = mine.filter((d) => d.conversation.status === 'open').map(fromDesk)
+    const withAccept = { select: this.actions.select, accept: this.actions.accept }
+    const rows = (items: ItemData[], actions: { select(id: string): void; accept?(id: string): void }): Node[] =>
+      items.map((item) => conversationItem(item, item.conversation.id === this.selected, now, actions))
+    reconcile(this.waitingList, waiting.length > 0 ? rows(waiting, withAccept) : [empty('暂无等待接入的顾客')])
+    reconcile(this.mineList, open.length > 0 ? rows(open, { select: this.actions.select }) : [empty('暂无接待中的会话')])
+    setText(this.waitingCount, String(waiting.length))
+    setText(this.mineCount, String(open.length))
+  }
+}
+
+function fromDesk(d: DeskConversation): ItemData {
+  return { conversation: d.conversation, preview: d.preview, lastTs: d.lastTs, unread: d.unread }
+}
+
+function empty(text: string): HTMLElement {
+  return h('li', { class: 'conv-empty' }, text)
+}
