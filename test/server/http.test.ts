@@ -23,7 +23,8 @@ async function upload(server: TestServer, body: FormData | string, token?: strin
 describe('HTTP', () => {
   let server: TestServer
   beforeAll(async () => {
-    server = await startTestServer({ uploadMaxBytes: 1024 })
+    // A console folder that does not exist, whatever build/console holds in this checkout.
+    server = await startTestServer({ uploadMaxBytes: 1024, consoleDir: path.join(__dirname, 'no-such-console') })
   })
   afterAll(() => server.stop())
 
