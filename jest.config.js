@@ -19,5 +19,22 @@ module.exports = {
       transformIgnorePatterns: esmIgnore,
       moduleFileExtensions: ['ts', 'js', 'json'],
     },
+    {
+      // The mini-program pages and components under miniprogram-simulate, against the real server.
+      displayName: 'simulate',
+      testEnvironment: 'jsdom',
+      // `ws` and the server's packages must load their Node builds, not the browser ones.
+      testEnvironmentOptions: { customExportConditions: ['node', 'node-addons'] },
+      testMatch: ['<rootDir>/test/simulate/**/*.test.ts'],
+      setupFiles: ['<rootDir>/test/simulate/setup.ts'],
+      transform: { '^.+\\.ts$': tsJest, ...esmTransform },
+      transformIgnorePatterns: esmIgnore,
+      moduleFileExtensions: ['ts', 'js', 'json'],
+      // Pages import the built bundles (miniprogram/lib/); tests run the current sources.
+      moduleNameMapper: {
+        '^(?:\\./|(?:\\.\\./)+)lib/index$': '<rootDir>/src/index.ts',
+        '^(?:\\./|(?:\\.\\./)+)lib/chat/index$': '<rootDir>/src/chat/index.ts',
+      },
+    },
   ],
 }

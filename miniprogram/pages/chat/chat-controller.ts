@@ -1,0 +1,391 @@
+/**
+ * Everything the chat page does, apart from being a `Component()`: binds the app-wide
+ * service's socket state and the conversation client to page data, with `setData`
+ * discipline:
+ * - list changes become paths (`messages[n]`, `messages[i].status`) via `setDataPatch`;
+ * - changes within `batchDelay` ms (a burst of pushes, a sync page) go out as one `setData`;
+ * - nothing is sent while the page is hidden; `show()` sends what piled up, once.
+ * Every listener and timer `load()` adds, `unload()` removes.
+ */
+import { setDataPatch } from '../../lib/chat/index'
+import type { Conversation, ConversationClient, ConversationClientState, CustomerSession, ListChange } from '../../lib/chat/index'
+import type { SocketState } from '../../lib/index'
+import type { ChatService } from '../../services/chat-service'
+import { chatNotice, chatTitle } from '../../utils/status-text'
+import type { PageUi } from '../../utils/wx-ui'
+import type { MessageView, ViewContext } from './message-view'
+import { toViewPatch, toViews } from './message-view'
+
+export const QUICK_REPLIES = ['订单什么时候发货？', '如何申请退款？', '修改收货地址', '发票怎么开？', '商品质量问题']
+
+export interface ChatPageData {
+  messages: MessageView[]
+  /** The shared socket's state, for the connection banner. */
+  connection: SocketState
+  /** A conversation client is bound: the input is enabled. */
+  ready: boolean
+  /** The newest history page has arrived. */
+  loaded: boolean
+  loadingOlder: boolean
+  hasMore: boolean
+  /** 对方正在输入… */
+  typing: boolean
+  /** Conversation status line ('' when there is nothing to say). */
+  notice: string
+  closed: boolean
+  /** `scroll-into-view` target: `m<index>`. */
+  scrollInto: string
+  quickReplies: string[]
+  /** px the keyboard covers; the layout moves up by it. */
+  keyboardHeight: number
+}
+
+export function initialData(): ChatPageData {
+  return {
+    messages: [],
+    connection: 'idle',
+    ready: false,
+    loaded: false,
+    loadingOlder: false,
+    hasMore: false,
+    typing: false,
+    notice: chatNotice(null),
+    closed: false,
+    scrollInto: '',
+    quickReplies: QUICK_REPLIES.slice(),
+    keyboardHeight: 0,
+  }
+}
+
+export interface DataSink {
+  setData(data: Record<string, unknown>): void
+}
+
+export interface TimerHost {
+  setTimeout(fn: () => void, ms: number): unknown
+  clearTimeout(handle: unknown): void
+  now(): number
+}
+
+export interface ChatPageOptions {
+  ui: PageUi
+  /** ms to collect changes before one `setData`. Default: the service's `config.batchDelay`, else 30. */
+  batchDelay?: number
+  /** Default: the global timers and Date.now. */
+  timers?: TimerHost
+}
+
+const globalTimers: TimerHost = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  now: () => Date.now(),
+}
+
+type PageData = Partial<ChatPageData> & Record<string, unknown>
+
+export class ChatPageController {
+  private readonly ui: PageUi
+  private readonly batchDelay: number
+  private readonly timers: TimerHost
+  private readonly context: ViewContext
+  private session: CustomerSession | null = null
+  private client: ConversationClient | null = null
+  private pageSubs: Array<() => void> = []
+  private clientSubs: Array<() => void> = []
+  private changes: ListChange[] = []
+  private pending: PageData = {}
+  private timer: unknown = null
+  private hidden = false
+  private unloaded = false
+  /** The view follows new messages (false once the user scrolled up to read). */
+  private followNewest = true
+  /** My message was added since the last flush: scroll to it even when reading above. */
+  private sentSince = false
+  private unread = false
+  private opening: Promise<void> | null = null
+
+  constructor(
+    private readonly service: ChatService,
+    private readonly sink: DataSink,
+    options: ChatPageOptions,
+  ) {
+    this.ui = options.ui
+    this.batchDelay = options.batchDelay ?? service.config.batchDelay ?? 30
+    this.timers = options.timers ?? globalTimers
+    const timers = this.timers
+    this.context = {
+      get now() {
+        return timers.now()
+      },
+      imageSrc: (url) => service.imageSrc(url),
+    }
+  }
+
+  /** onLoad: subscribe, render what is known, open (or reuse) my conversation. */
+  load(): void {
+    if (this.session !== null || this.unloaded) return
+    const session = this.service.start()
+    this.session = session
+    this.pageSubs.push(
+      this.service.on('state', (state) => {
+        this.queue({ connection: state })
+        if (state === 'open' && this.client === null) this.open()
+      }),
+      session.on('client', (client) => {
+        if (client !== null) this.bind(client)
+      }),
+      session.on('conversation', ({ conversation }) => this.showConversation(conversation)),
+    )
+    this.pending.connection = this.service.state
+    if (session.client !== null) this.bind(session.client)
+    this.open()
+    this.flush()
+  }
+
+  /** onShow: send what piled up while hidden. */
+  show(): void {
+    if (!this.hidden) return
+    this.hidden = false
+    this.flush()
+  }
+
+  /** onHide: no `setData` until `show()`. */
+  hide(): void {
+    this.hidden = true
+    this.cancelFlush()
+  }
+
+  /** onUnload: removes every listener and timer this page added. */
+  unload(): void {
+    this.unloaded = true
+    this.unbindClient()
+    for (const unsubscribe of this.pageSubs.splice(0)) unsubscribe()
+    this.cancelFlush()
+    this.pending = {}
+    this.session = null
+  }
+
+  /** Sends a text. False when there is nothing to send it to yet (the input stays as it is). */
+  send(text: string): boolean {
+    const client = this.client
+    if (client === null || text.trim() === '' || this.closedNow()) return false
+    try {
+      void client.sendText(text)
+    } catch (err) {
+      this.ui.toast(err instanceof RangeError && /longer/.test(err.message) ? '消息太长了' : '发送失败')
+      return false
+    }
+    this.sentSince = true
+    return true
+  }
+
+  /** Tapping 发送失败: the same message, same id, goes out again. */
+  resend(id: string): void {
+    const client = this.client
+    if (client === null) return
+    try {
+      void client.resend(id)
+    } catch {
+      // Not a message of mine (the list changed under the tap): nothing to resend.
+    }
+  }
+
+  /** Scrolled to the top: the next older page. */
+  loadOlder(): void {
+    const client = this.client
+    if (client === null) return
+    const state = client.state
+    if (!state.loaded || !state.hasMore || state.loadingOlder) return
+    void client.loadOlder()
+  }
+
+  /** Every keystroke (the client throttles the notices). */
+  typing(): void {
+    this.client?.typing()
+  }
+
+  /** The user scrolled: `up` when towards older messages. */
+  scrolled(up: boolean): void {
+    if (up) this.followNewest = false
+  }
+
+  /** The list reached its bottom: follow new messages again. */
+  reachedBottom(): void {
+    this.followNewest = true
+  }
+
+  keyboard(height: number): void {
+    this.queue({ keyboardHeight: Math.max(0, Math.round(height)) })
+    if (height > 0) this.followNewest = true
+    this.scrollToNewest()
+    this.flush()
+  }
+
+  /** 图片: choose, upload, send. */
+  async chooseImage(): Promise<void> {
+    const client = this.client
+    if (client === null || this.closedNow()) return
+    const chosen = await this.ui.chooseImage().catch(() => null)
+    if (chosen === null || this.unloaded) return
+    this.ui.loading('图片上传中')
+    try {
+      const image = await this.service.uploadImage(chosen.path, chosen)
+      if (this.client !== client || this.unloaded) return
+      this.sentSince = true
+      void client.sendImage(image)
+    } catch {
+      this.ui.toast('图片发送失败')
+    } finally {
+      this.ui.loading(null)
+    }
+  }
+
+  /** Tapping an image: preview it among all images of the conversation. */
+  previewImage(src: string): void {
+    if (src === '') return
+    const urls: string[] = []
+    for (const message of this.client?.messages ?? []) {
+      if (message.kind !== 'image' || message.image === undefined) continue
+      const url = this.service.imageSrc(message.image.url)
+      if (url !== '') urls.push(url)
+    }
+    this.ui.previewImage(src, urls.includes(src) ? urls : [src])
+  }
+
+  /** 重新咨询 after the conversation closed: a new conversation. */
+  reopen(): void {
+    this.open()
+  }
+
+  /** Binds my open conversation, creating one when there is none or mine was closed. */
+  private open(): void {
+    const session = this.session
+    if (session === null || this.opening !== null) return
+    if (this.client !== null && !this.closedNow()) return
+    this.opening = session.open().then(
+      (client) => {
+        this.opening = null
+        if (!this.unloaded) this.bind(client)
+      },
+      () => {
+        // Offline or refused: the banner says so; the next 'open' state tries again.
+        this.opening = null
+      },
+    )
+  }
+
+  private closedNow(): boolean {
+    return this.client?.conversation.status === 'closed'
+  }
+
+  private bind(client: ConversationClient): void {
+    if (this.unloaded || client === this.client) return
+    this.unbindClient()
+    this.client = client
+    this.changes = []
+    this.followNewest = true
+    this.clientSubs.push(
+      client.on('change', (change) => {
+        this.changes.push(change)
+        this.schedule()
+      }),
+      client.on('state', (state) => this.queue(stateData(state))),
+      client.on('typing', (who) => this.queue({ typing: who !== null })),
+      client.on('conversation', ({ conversation }) => this.showConversation(conversation)),
+      client.on('incoming', () => {
+        this.unread = true
+      }),
+    )
+    const messages = client.messages
+    this.unread = messages.length > 0
+    Object.assign(this.pending, stateData(client.state), {
+      ready: true,
+      messages: toViews(messages, this.context),
+      typing: client.peerTyping !== null,
+      scrollInto: messages.length > 0 ? `m${messages.length - 1}` : '',
+    })
+    this.showConversation(client.conversation)
+    this.flush()
+  }
+
+  private unbindClient(): void {
+    for (const unsubscribe of this.clientSubs.splice(0)) unsubscribe()
+    this.client = null
+    this.changes = []
+  }
+
+  private showConversation(conversation: Conversation | null): void {
+    if (conversation !== null && this.client !== null && conversation.id !== this.client.id) return
+    const closed = conversation?.status === 'closed'
+    this.queue({ notice: chatNotice(conversation), closed })
+    this.ui.setTitle(chatTitle(conversation))
+  }
+
+  private queue(data: PageData): void {
+    Object.assign(this.pending, data)
+    this.schedule()
+  }
+
+  private schedule(): void {
+    if (this.timer !== null || this.hidden || this.unloaded) return
+    this.timer = this.timers.setTimeout(() => {
+      this.timer = null
+      this.flush()
+    }, this.batchDelay)
+  }
+
+  private cancelFlush(): void {
+    if (this.timer === null) return
+    this.timers.clearTimeout(this.timer)
+    this.timer = null
+  }
+
+  /** One `setData` with everything pending. */
+  private flush(): void {
+    this.cancelFlush()
+    if (this.hidden || this.unloaded) return
+    const data = this.pending
+    this.pending = {}
+    const client = this.client
+    if (client !== null && this.changes.length > 0) {
+      const changes = this.changes
+      this.changes = []
+      const messages = client.messages
+      Object.assign(data, toViewPatch(setDataPatch(changes, messages), messages, this.context))
+      const target = scrollTarget(changes, messages.length, this.followNewest || this.sentSince)
+      if (target !== null && !('scrollInto' in data)) data.scrollInto = target
+    }
+    this.sentSince = false
+    if (Object.keys(data).length > 0) this.sink.setData(data)
+    if (this.unread && client !== null && !this.hidden) {
+      this.unread = false
+      void client.markRead()
+    }
+  }
+
+  private scrollToNewest(): void {
+    const length = this.client?.messages.length ?? 0
+    if (length > 0) this.pending.scrollInto = `m${length - 1}`
+  }
+}
+
+function stateData(state: ConversationClientState): PageData {
+  return { loaded: state.loaded, loadingOlder: state.loadingOlder, hasMore: state.hasMore }
+}
+
+/**
+ * Where to scroll after `changes`: older messages added on top keep the message that was
+ * first in view (now at index `count`); new ones at the bottom are followed when
+ * `follow`; anything else leaves the scroll position alone (null).
+ */
+function scrollTarget(changes: readonly ListChange[], length: number, follow: boolean): string | null {
+  let prepended = 0
+  let grewAtEnd = false
+  for (const change of changes) {
+    if (change.type === 'prepend') prepended += change.count
+    else if (change.type === 'append' || change.type === 'reset') grewAtEnd = true
+  }
+  if (grewAtEnd && follow && length > 0) return `m${length - 1}`
+  if (prepended > 0) return `m${Math.min(prepended, length - 1)}`
+  return null
+}

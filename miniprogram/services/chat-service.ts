@@ -1,0 +1,206 @@
+/**
+ * The one chat connection of the whole app. A mini-program may hold at most 5 sockets and
+ * every page would otherwise open its own: pages never construct a `ChatSocket`, they ask
+ * this service (through `chatService()`) and subscribe on load, unsubscribe on unload.
+ *
+ * - login: `wx.login` → `POST /api/login`, token kept in storage (see `Auth`);
+ * - one `ChatSocket`, whose `header` function is called on every (re)connect, so a
+ *   reconnect always carries a current token;
+ * - one `CustomerSession` on it (who I am, my conversation, its live `ConversationClient`).
+ */
+import type { AppConfig } from '../config'
+import { socketUrl } from '../config'
+import { CustomerSession, createEmitter } from '../lib/chat/index'
+import type { ConversationClient, ImageContent } from '../lib/chat/index'
+import { ChatSocket } from '../lib/index'
+import type { ChatSocketOptions, SocketState } from '../lib/index'
+import { Auth } from './auth'
+import type { Platform } from './platform'
+
+/** After this many connect attempts failed in a row, ask the server whether it still takes our token. */
+const PROBE_AFTER_FAILURES = 2
+
+/** Close code of a link the server ended because of the token (docs/protocol.md). */
+const TOKEN_REFUSED = 4001
+
+export type ChatServiceEvents = {
+  /** The shared socket's state: what the connection banners show. */
+  state: SocketState
+  /** A background failure (login, the session request). Views may ignore it. */
+  error: Error
+}
+
+export interface ChatServiceOptions {
+  platform: Platform
+  config: AppConfig
+  /** Default Date.now. */
+  now?: () => number
+}
+
+/** `POST /api/upload` failed. `status` is the HTTP status. */
+export class UploadError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message)
+    this.name = 'UploadError'
+  }
+}
+
+export class ChatService {
+  readonly config: AppConfig
+  readonly auth: Auth
+  private readonly platform: Platform
+  private readonly emitter = createEmitter<ChatServiceEvents>()
+  private chatSocket: ChatSocket | null = null
+  private customer: CustomerSession | null = null
+  private unsubscribes: Array<() => void> = []
+  private failedConnects = 0
+  private disposed = false
+
+  constructor(options: ChatServiceOptions) {
+    if (options === null || typeof options !== 'object' || options.platform === undefined || options.config === undefined) {
+      throw new TypeError('ChatService: options.platform and options.config are required')
+    }
+    if (typeof options.config.server !== 'string' || !/^https?:\/\//.test(options.config.server)) {
+      throw new RangeError(`ChatService: config.server must be an http(s) URL, got ${String(options.config.server)}`)
+    }
+    this.config = options.config
+    this.platform = options.platform
+    this.auth = new Auth(options.platform, this.server, options.now)
+  }
+
+  on<K extends keyof ChatServiceEvents>(type: K, handler: (event: ChatServiceEvents[K]) => void): () => void {
+    return this.emitter.on(type, handler)
+  }
+
+  /** Listeners pages have on this service (a leak check for tests). */
+  listenerCount(): number {
+    return this.emitter.listenerCount()
+  }
+
+  /** The shared socket's state; 'idle' before `start()`. */
+  get state(): SocketState {
+    return this.chatSocket?.state ?? 'idle'
+  }
+
+  /** The shared socket, once started. Pages subscribe to the service instead. */
+  get socket(): ChatSocket | null {
+    return this.chatSocket
+  }
+
+  /** The customer session, once started. */
+  get session(): CustomerSession | null {
+    return this.customer
+  }
+
+  /** The server's HTTP origin, without a trailing slash. */
+  get server(): string {
+    return this.config.server.replace(/\/+$/, '')
+  }
+
+  /** Creates the shared socket and the session on it, once; later calls return the same session. */
+  start(): CustomerSession {
+    if (this.disposed) throw new Error('ChatService: start() after dispose()')
+    if (this.customer !== null) return this.customer
+    const { reconnect, heartbeat, queue } = this.config
+    const options: ChatSocketOptions = {
+      url: socketUrl(this.config),
+      header: () => this.header(),
+      connectSocket: this.platform.connectSocket,
+      lifecycle: this.platform.lifecycle,
+      ...(reconnect !== undefined && { reconnect }),
+      ...(heartbeat !== undefined && { heartbeat }),
+      ...(queue !== undefined && { queue }),
+    }
+    const socket = new ChatSocket(options)
+    this.chatSocket = socket
+    this.unsubscribes.push(
+      socket.on('state', ({ to }) => this.emitter.emit('state', to)),
+      socket.on('open', () => {
+        this.failedConnects = 0
+      }),
+      socket.on('error', (err) => {
+        // Compared by code, not instanceof: the chat and socket bundles are separate files.
+        if (err.code === 'CONNECT_FAILED') this.failedConnects++
+      }),
+      socket.on('close', (event) => {
+        if (event.code === TOKEN_REFUSED) this.auth.invalidate()
+      }),
+    )
+    const session = new CustomerSession({
+      socket,
+      client: { historyPageSize: this.config.historyPageSize ?? 20 },
+    })
+    this.customer = session
+    this.unsubscribes.push(session.on('error', (err) => this.emitter.emit('error', err)))
+    session.start().catch((err: unknown) => this.emitError(err))
+    return session
+  }
+
+  /** My open conversation, created (and routed to an agent) when there is none. */
+  open(): Promise<ConversationClient> {
+    return this.start().open()
+  }
+
+  /** Uploads a local image file (`wx.chooseMedia`'s tempFilePath); resolves with what an image message carries. */
+  async uploadImage(filePath: string, size: { width?: number; height?: number } = {}): Promise<ImageContent> {
+    let res = await this.upload(filePath)
+    if (res.statusCode === 401) {
+      this.auth.invalidate()
+      res = await this.upload(filePath)
+    }
+    let body: unknown
+    try {
+      body = JSON.parse(res.data)
+    } catch {
+      body = null
+    }
+    const url = typeof body === 'object' && body !== null ? (body as { url?: unknown }).url : undefined
+    if ((res.statusCode !== 200 && res.statusCode !== 201) || typeof url !== 'string') {
+      throw new UploadError(`upload failed: HTTP ${res.statusCode}`, res.statusCode)
+    }
+    const image: ImageContent = { url }
+    if (typeof size.width === 'number' && size.width > 0) image.width = size.width
+    if (typeof size.height === 'number' && size.height > 0) image.height = size.height
+    return image
+  }
+
+  /** Where an image message's `url` can be loaded from: server paths made absolute; other schemes refused (''). */
+  imageSrc(url: string): string {
+    if (url.startsWith('/') && !url.startsWith('//')) return `${this.server}${url}`
+    return /^https?:\/\//.test(url) ? url : ''
+  }
+
+  /** Closes the socket and removes every listener. The service cannot be started again. */
+  dispose(): void {
+    if (this.disposed) return
+    this.disposed = true
+    for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe()
+    this.customer?.dispose()
+    this.chatSocket?.close(1000, 'app closed')
+    this.emitter.clear()
+  }
+
+  private upload(filePath: string): Promise<{ statusCode: number; data: string }> {
+    return this.auth.token().then((token) =>
+      this.platform.uploadFile({ url: `${this.server}/api/upload`, filePath, name: 'file', header: { Authorization: `Bearer ${token}` } }),
+    )
+  }
+
+  /** Called by ChatSocket on every connect attempt. */
+  private async header(): Promise<Record<string, string>> {
+    if (this.failedConnects >= PROBE_AFTER_FAILURES) await this.auth.refused()
+    try {
+      return { Authorization: `Bearer ${await this.auth.token()}` }
+    } catch (err) {
+      this.emitError(err)
+      throw err
+    }
+  }
+
+  private emitError(err: unknown): void {
+    this.emitter.emit('error', err instanceof Error ? err : new Error(String(err)))
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The few `wx` calls the chat service makes, as promises, behind one small interface, so
+ * the service runs on WeChat, in tests (a `wx` over the real server) and in the benchmark.
+ */
+import type { ConnectSocket, LifecycleHost } from '../lib/index'
+
+export interface HttpResponse<T> {
+  statusCode: number
+  data: T
+}
+
+export interface Platform {
+  /** `wx.login`: a one-time code for `POST /api/login`. */
+  login(): Promise<string>
+  /** `wx.request` with a JSON body; resolves with any HTTP status, rejects on network failure. */
+  request(options: { url: string; method: 'GET' | 'POST'; data?: Record<string, unknown>; header?: Record<string, string> }): Promise<HttpResponse<unknown>>
+  /** `wx.uploadFile`: multipart upload of a local file; `data` is the response text. */
+  uploadFile(options: { url: string; filePath: string; name: string; header?: Record<string, string> }): Promise<HttpResponse<string>>
+  getStorage(key: string): unknown
+  setStorage(key: string, value: unknown): void
+  removeStorage(key: string): void
+  connectSocket: ConnectSocket
+  /** App hide/show and network changes, for ChatSocket. */
+  lifecycle: LifecycleHost
+}
+
+/** A `wx` failure as an `Error` carrying WeChat's `errMsg`. */
+export class WxError extends Error {
+  constructor(readonly errMsg: string) {
+    super(errMsg)
+    this.name = 'WxError'
+  }
+}
+
+const failed = (reject: (e: Error) => void) => (err: { errMsg: string }) => reject(new WxError(err.errMsg))
+
+export function wxPlatform(api: WechatMiniprogram.Wx): Platform {
+  // The off* listener typings take differently named callback types than on*; they are the same functions.
+  const lifecycle: LifecycleHost = {
+    onAppHide: (fn) => api.onAppHide(fn),
+    offAppHide: (fn) => api.offAppHide(fn as WechatMiniprogram.OffAppHideCallback),
+    onAppShow: (fn) => api.onAppShow(fn),
+    offAppShow: (fn) => api.offAppShow(fn as WechatMiniprogram.OffAppShowCallback),
+    onNetworkStatusChange: (fn) => api.onNetworkStatusChange(fn),
+    offNetworkStatusChange: (fn) => api.offNetworkStatusChange(fn as unknown as WechatMiniprogram.OffNetworkStatusChangeCallback),
+    getNetworkType: (options) => void api.getNetworkType({ success: (res) => options.success?.(res) }),
+  }
+  return {
+    login: () =>
+      new Promise((resolve, reject) => {
+        api.login({ success: (res) => resolve(res.code), fail: failed(reject) })
+      }),
+    request: (options) =>
+      new Promise((resolve, reject) => {
+        api.request({
+          url: options.url,
+          method: options.method,
+          ...(options.data !== undefined && { data: options.data }),
+          header: { 'content-type': 'application/json', ...options.header },
+          dataType: 'json',
+          success: (res) => resolve({ statusCode: res.statusCode, data: res.data }),
+          fail: failed(reject),
+        })
+      }),
+    uploadFile: (options) =>
+      new Promise((resolve, reject) => {
+        api.uploadFile({
+          ...options,
+          success: (res) => resolve({ statusCode: res.statusCode, data: res.data }),
+          fail: failed(reject),
+        })
+      }),
+    getStorage: (key) => api.getStorageSync(key),
+    setStorage: (key, value) => api.setStorageSync(key, value),
+    removeStorage: (key) => api.removeStorageSync(key),
+    connectSocket: (options) => api.connectSocket(options),
+    lifecycle,
+  }
+}
