@@ -18,6 +18,10 @@ import type { ChatMessage, ChatSocketLike, Conversation, ConversationEvent, Imag
 /** The server refuses longer texts (`TOO_LONG`). */
 export const MAX_TEXT_LENGTH = 2000
 
+/** Sends refused with RATE_LIMITED go again after 1 s, 2 s, 4 s, 8 s, 16 s before they count as failed. */
+const RATE_LIMIT_RETRIES = 5
+const RATE_LIMIT_DELAY = 1000
+
 export interface ConversationClientOptions {
   /** The shared socket. Required. */
   socket: ChatSocketLike
@@ -81,6 +85,8 @@ export class ConversationClient {
   readonly user: User
   private readonly socket: ChatSocketLike
   private readonly clock: Clock
+  /** Waits before retrying rate-limited sends; each ends its wait early on dispose. */
+  private readonly pauses = new Set<() => void>()
   private readonly generateId: () => string
   private readonly historyPageSize: number
   private readonly syncPageSize: number
@@ -294,6 +300,7 @@ export class ConversationClient {
     this.disposed = true
     for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe()
     this.indicator.dispose()
+    for (const wake of [...this.pauses]) wake()
     this.list.dispose()
     this.emitter.clear()
   }
@@ -312,7 +319,7 @@ export class ConversationClient {
     return this.transmit(item)
   }
 
-  private async transmit(item: ListMessage): Promise<ListMessage> {
+  private async transmit(item: ListMessage, attempt = 0): Promise<ListMessage> {
     const frame: Frame = { type: 'message', id: item.id, conversationId: this.id, kind: item.kind }
     if (item.text !== undefined) frame.text = item.text
     if (item.image !== undefined) frame.image = { ...item.image }
@@ -329,12 +336,30 @@ export class ConversationClient {
         void this.sync() // an ack without a seq: the sync brings the stored message
       }
     } catch (err) {
-      if (!this.disposed) {
+      // A burst (say, everything typed offline, replayed at once) can outrun the server's rate
+      // limit: that is not the message's fault, so it stays 'sending' and goes again shortly.
+      if (!this.disposed && isRateLimited(err) && attempt < RATE_LIMIT_RETRIES) {
+        await this.pause(RATE_LIMIT_DELAY * 2 ** attempt)
+        if (!this.disposed) return this.transmit(item, attempt + 1)
+      } else if (!this.disposed) {
         this.list.fail(item.id)
         this.emitError(err)
       }
     }
     return this.list.get(item.id) ?? item
+  }
+
+  /** Resolves after `ms` on the injected clock, or at once on dispose. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        this.pauses.delete(wake)
+        this.clock.clearTimeout(handle)
+        resolve()
+      }
+      const handle = this.clock.setTimeout(wake, ms)
+      this.pauses.add(wake)
+    })
   }
 
   private async runLoad(): Promise<void> {
@@ -473,6 +498,11 @@ export class ConversationClient {
 /** The other side's role: a customer talks to agents and the reverse. */
 export function peerRole(role: User['role']): User['role'] {
   return role === 'customer' ? 'agent' : 'customer'
+}
+
+function isRateLimited(err: unknown): boolean {
+  const e = err as { code?: unknown; serverCode?: unknown } | null
+  return typeof e === 'object' && e !== null && e.code === 'SERVER' && e.serverCode === 'RATE_LIMITED'
 }
 
 function readSeqOf(conversation: Conversation, role: User['role']): number {

@@ -292,6 +292,45 @@ describe('ConversationClient', () => {
       expect(errors).toEqual([expect.objectContaining({ code: 'SERVER', serverCode: 'CLOSED' })])
     })
 
+    it('stays sending and goes again with the same id when the server says RATE_LIMITED, failing only after the retries', async () => {
+      const { client, socket } = await loaded()
+      const errors: Error[] = []
+      client.on('error', (e) => errors.push(e))
+      const done = client.sendText('burst')
+      const limited = () => new SocketError('SERVER', 'slow down', { serverCode: 'RATE_LIMITED' })
+      socket.fail(socket.take('message'), limited())
+      await flushPromises()
+      expect(client.messages[3]?.status).toBe('sending')
+      expect(socket.pending('message')).toHaveLength(0)
+      jest.advanceTimersByTime(1000)
+      await flushPromises()
+      const again = socket.take('message')
+      expect(again.frame.id).toBe('local-1')
+      socket.ack(again, { seq: 4, ts: T0 + 9 })
+      await expect(done).resolves.toMatchObject({ id: 'local-1', status: 'sent', seq: 4 })
+      expect(errors).toEqual([])
+
+      const doomed = client.sendText('never fits')
+      for (const wait of [0, 1000, 2000, 4000, 8000, 16000]) {
+        jest.advanceTimersByTime(wait)
+        await flushPromises()
+        socket.fail(socket.take('message'), limited())
+        await flushPromises()
+      }
+      await expect(doomed).resolves.toMatchObject({ status: 'failed' })
+      expect(errors).toHaveLength(1)
+    })
+
+    it('ends a rate-limit wait on dispose, leaving no timer', async () => {
+      const { client, socket } = await loaded()
+      const done = client.sendText('burst')
+      socket.fail(socket.take('message'), new SocketError('SERVER', 'slow down', { serverCode: 'RATE_LIMITED' }))
+      await flushPromises()
+      client.dispose()
+      await expect(done).resolves.toMatchObject({ id: 'local-1' })
+      expect(jest.getTimerCount()).toBe(0)
+    })
+
     it('keeps my unacked messages in send order after incoming ones', async () => {
       const { client, socket } = await loaded(messages(1, 1))
       void client.sendText('one')
