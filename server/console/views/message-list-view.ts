@@ -76,8 +76,13 @@ export class MessageListView implements View {
     const seen = new Set<string>()
     messages.forEach((message, index) => {
       seen.add(message.id)
-      if (shouldShowTime(messages, index)) nodes.push(this.label(message, now))
-      nodes.push(this.item(message))
+      const timed = shouldShowTime(messages, index)
+      if (timed) nodes.push(this.label(message, now))
+      const el = this.item(message)
+      // A run of messages from one sender shows the avatar and name once.
+      const previous = index > 0 ? messages[index - 1] : null
+      el.classList.toggle('msg-cont', !timed && previous !== null && previous.kind !== 'system' && message.kind !== 'system' && previous.from.id === message.from.id)
+      nodes.push(el)
     })
     for (const id of Array.from(this.held.keys())) {
       if (!seen.has(id)) {
