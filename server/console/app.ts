@@ -18,6 +18,9 @@ export interface AppOptions {
   fetch: FetchFn
 }
 
+/** Close code for a token the server does not accept. */
+const UNAUTHORIZED_CLOSE = 4001
+
 interface Session {
   socket: ChatSocket
   desk: AgentDesk
@@ -80,6 +83,10 @@ export class App {
       // A token past its expiry will not be accepted again: back to the login.
       socket.on('reconnecting', () => {
         if (isExpired(auth, Date.now())) queueMicrotask(() => this.logout('登录已过期，请重新登录'))
+      }),
+      // 4001: the server refused the token after the upgrade (docs/protocol.md, close codes).
+      socket.on('close', ({ code }) => {
+        if (code === UNAUTHORIZED_CLOSE) queueMicrotask(() => this.logout('登录已失效，请重新登录'))
       }),
     ]
     this.session = { socket, desk, view, offs }

@@ -236,6 +236,7 @@ describe('the agent console', () => {
     alice.client.typing()
     await page.locator('.typing-line[data-active="yes"]').waitFor()
     await page.locator('.chat .msg-mine').last().locator('.msg-status').filter({ hasText: '已读' }).waitFor()
+    await page.fill('.composer-input', '不用寄回哦，新耳机签收后')
     await page.waitForFunction(() => Array.from(document.images).every((img) => img.complete))
 
     fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true })
@@ -281,6 +282,12 @@ describe('the agent console', () => {
     expect(texts).toEqual(Array.from({ length: 45 }, (_, i) => `第 ${i + 1} 条`))
     // The reading position stayed with the messages that were on screen: not yanked to the top.
     expect(await page.$eval('.messages', (el) => el.scrollTop)).toBeGreaterThan(0)
+
+    // Replying to a conversation that waits accepts it.
+    await reply('您好，这些消息我都看到了，马上为您处理。')
+    await item('mine', dave.client.id).waitFor()
+    await page.locator(`.chat[data-conversation="${dave.client.id}"][data-status="open"]`).waitFor()
+    await dave.until(() => dave.texts().includes('您好，这些消息我都看到了，马上为您处理。'), 'the reply at dave')
   })
 
   it('survives a server restart: reconnecting banner, then recovery, nothing lost or doubled', async () => {

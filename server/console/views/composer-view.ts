@@ -30,7 +30,7 @@ export class ComposerView implements View {
   constructor(private readonly options: ComposerOptions) {
     this.input = h('textarea', {
       class: 'composer-input',
-      attrs: { rows: 3, placeholder: '输入回复…', 'aria-label': '回复内容', maxlength: MAX_TEXT_LENGTH },
+      attrs: { rows: 3, placeholder: '输入回复…', 'aria-label': '回复内容' },
       on: {
         keydown: (e) => this.onKeyDown(e),
         input: () => this.onInput(),
