@@ -6,6 +6,7 @@
  */
 import { previewText, type AgentDesk, type DeskConversation } from '../../../src/chat'
 import { h, reconcile, setText, type View } from '../dom'
+import { listTime } from '../format'
 import { conversationItem, type ItemData } from './conversation-item'
 
 export interface ListsActions {
@@ -21,6 +22,7 @@ export class ConversationListsView implements View {
   private readonly mineCount: HTMLElement
   private readonly unsubscribes: Array<() => void>
   private selected: string | null = null
+  private readonly rows = new Map<string, { key: string; el: HTMLElement }>()
 
   constructor(
     private readonly desk: AgentDesk,
@@ -62,10 +64,23 @@ export class ConversationListsView implements View {
     const waiting = [...assigned, ...queued]
     const open = mine.filter((d) => d.conversation.status === 'open').map(fromDesk)
     const withAccept = { select: this.actions.select, accept: this.actions.accept }
+    const seen = new Set<string>()
     const rows = (items: ItemData[], actions: { select(id: string): void; accept?(id: string): void }): Node[] =>
-      items.map((item) => conversationItem(item, item.conversation.id === this.selected, now, actions))
+      items.map((item) => {
+        const id = item.conversation.id
+        const selected = id === this.selected
+        // A row that shows the same is kept, so a click on it is never lost to a re-render.
+        const key = JSON.stringify([!!actions.accept, selected, item.conversation.status, item.conversation.customer.name, item.preview, item.lastTs, item.unread, listTime(item.lastTs, now)])
+        seen.add(id)
+        const held = this.rows.get(id)
+        if (held !== undefined && held.key === key) return held.el
+        const el = conversationItem(item, selected, now, actions)
+        this.rows.set(id, { key, el })
+        return el
+      })
     reconcile(this.waitingList, waiting.length > 0 ? rows(waiting, withAccept) : [empty('暂无等待接入的顾客')])
     reconcile(this.mineList, open.length > 0 ? rows(open, { select: this.actions.select }) : [empty('暂无接待中的会话')])
+    for (const id of Array.from(this.rows.keys())) if (!seen.has(id)) this.rows.delete(id)
     setText(this.waitingCount, String(waiting.length))
     setText(this.mineCount, String(open.length))
   }
