@@ -97,20 +97,25 @@ export function openPage(rel: string, query: Record<string, string> = {}): OpenP
     calls.push(data)
     original(data, callback)
   }
-  instance.onLoad(query)
-  instance.onShow()
+  // WeChat calls these on a page; a page may leave any of them out.
+  const lifecycle = { onLoad: instance.onLoad, onShow: instance.onShow, onHide: instance.onHide, onUnload: instance.onUnload }
+  const call = (name: keyof typeof lifecycle, ...args: unknown[]): void => {
+    const method: unknown = lifecycle[name]
+    if (typeof method === 'function') method.apply(instance, args)
+  }
+  call('onLoad', query)
+  call('onShow')
   let open = true
   let shown = true
-  const onHide = instance.onHide.bind(instance)
-  const onShow = instance.onShow.bind(instance)
   instance.onHide = () => {
     shown = false
-    onHide()
+    call('onHide')
   }
   instance.onShow = () => {
     shown = true
-    onShow()
+    call('onShow')
   }
+  const onUnload = () => call('onUnload')
   return {
     comp,
     instance,
@@ -120,7 +125,7 @@ export function openPage(rel: string, query: Record<string, string> = {}): OpenP
       if (!open) return
       open = false
       if (shown) instance.onHide()
-      instance.onUnload()
+      onUnload()
       comp.detach()
     },
   }

@@ -1,0 +1,58 @@
+/**
+ * The customer's mini-program app in a simulation test: the test `wx` (wx-env.ts) installed
+ * over simulate's `wx`, and the app-wide ChatService (miniprogram/services) registered with
+ * `App()` so pages find it through `getApp()`, exactly as app.ts does on a phone.
+ */
+import type { AppConfig } from '../../miniprogram/config'
+import { ChatService, wxPlatform } from '../../miniprogram/services/index'
+import type { ChatAppOption } from '../../miniprogram/services/index'
+import type { MessageView } from '../../miniprogram/pages/chat/message-view'
+import type { ChatServer } from './chat-server'
+import { find, tap } from './mp-page'
+import type { OpenPage } from './mp-page'
+import { createWxEnv } from './wx-env'
+import type { WxEnv } from './wx-env'
+
+/** Reconnect fast, so a restart costs the test milliseconds. */
+export const FAST_RECONNECT = { minDelay: 20, maxDelay: 200, minUptime: 100 }
+
+export interface CustomerApp {
+  env: WxEnv
+  service: ChatService
+  /** Closes the socket (like killing the app) and removes temp files. */
+  dispose(): void
+}
+
+/** Installs `env` (a fresh one by default: a new customer) as `wx` and registers an app on `server`. */
+export function startCustomerApp(server: ChatServer, config: Partial<AppConfig> = {}, env: WxEnv = createWxEnv()): CustomerApp {
+  Object.assign(wx, env.api)
+  const service = new ChatService({
+    platform: wxPlatform(wx),
+    config: { server: server.url, reconnect: FAST_RECONNECT, ...config },
+  })
+  App<ChatAppOption>({ chat: service })
+  return {
+    env,
+    service,
+    dispose: () => {
+      service.dispose()
+    },
+  }
+}
+
+export function messagesOf(page: OpenPage): MessageView[] {
+  return page.instance.data.messages as MessageView[]
+}
+
+/** Types `text` into the chat page's input bar and taps 发送. */
+export function typeAndSend(page: OpenPage, text: string): void {
+  const input = find(page.comp, '#input')
+  find(input, '.field').dispatchEvent('input', { detail: { value: text } })
+  // The tap is dispatched after the input event (both go out on microtasks, in order).
+  tap(find(input, '.send'))
+}
+
+/** The rendered text of the connection banner ('' when hidden). */
+export function bannerText(page: OpenPage): string {
+  return find(page.comp, '#banner').dom?.textContent?.trim() ?? ''
+}

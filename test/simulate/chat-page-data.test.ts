@@ -1,0 +1,227 @@
+/**
+ * How the chat page spends `setData` and listeners, against the real reference server:
+ * history paging on scroll to top, the cost of appending one message with 10 and 1,000
+ * in the list, batching, nothing while hidden, and 100 open/close cycles without leaks.
+ */
+import type { Emitter } from '../../src/chat'
+import { connectAgent, startChatServer } from '../helpers/chat-server'
+import type { ChatServer, TestAgent } from '../helpers/chat-server'
+import { messagesOf, startCustomerApp } from '../helpers/mp-app'
+import type { CustomerApp } from '../helpers/mp-app'
+import { find, openPage, payloadBytes, settle } from '../helpers/mp-page'
+import type { OpenPage } from '../helpers/mp-page'
+import { waitFor } from '../helpers/wait-for'
+
+jest.setTimeout(60_000)
+
+const CHAT = 'pages/chat/chat'
+
+let server: ChatServer
+let agent: TestAgent
+const apps: CustomerApp[] = []
+const pages: OpenPage[] = []
+
+function chatPage(): OpenPage {
+  const page = openPage(CHAT)
+  pages.push(page)
+  return page
+}
+
+async function readyChat(customer: CustomerApp): Promise<{ page: OpenPage; conversationId: string }> {
+  const page = chatPage()
+  await waitFor(() => page.instance.data.ready === true && page.instance.data.loaded === true, 'the conversation on the page')
+  const conversationId = customer.service.session?.client?.id
+  if (conversationId === undefined) throw new Error('no conversation client')
+  return { page, conversationId }
+}
+
+/** The agent says `count` things, pipelined (ChatSocket keeps them in order). */
+async function burst(conversationId: string, count: number, prefix: string): Promise<void> {
+  const sends: Array<Promise<unknown>> = []
+  for (let i = 1; i <= count; i++) sends.push(agent.say(conversationId, `${prefix} ${i}`))
+  await Promise.all(sends)
+}
+
+/** Handlers on a mitt-based emitter, read through its `all` map (private fields, read for the leak check only). */
+function socketListeners(socket: object): number {
+  let n = 0
+  ;(socket as unknown as { emitter: { all: Map<string, unknown[]> } }).emitter.all.forEach((list) => {
+    n += list.length
+  })
+  return n
+}
+
+function emitterListeners(owner: object): number {
+  return (owner as { emitter: Emitter<Record<string, unknown>> }).emitter.listenerCount()
+}
+
+beforeAll(async () => {
+  server = await startChatServer()
+})
+
+beforeEach(async () => {
+  agent = await connectAgent(server)
+})
+
+afterEach(() => {
+  for (const page of pages.splice(0)) page.close()
+  for (const customer of apps.splice(0)) customer.dispose()
+  agent.close()
+})
+
+afterAll(async () => {
+  await server.close()
+})
+
+it('pages in older history on scrolling to the top, keeping the message that was on top in view', async () => {
+  // The customer opens a conversation, leaves the app; the agent writes 50 messages.
+  const first = startCustomerApp(server, { historyPageSize: 20 })
+  apps.push(first)
+  const { conversationId } = await readyChat(first)
+  pages.pop()?.close()
+  first.dispose()
+  await burst(conversationId, 50, '历史消息')
+
+  // The app starts again with the stored token: the same customer, a fresh client.
+  const again = startCustomerApp(server, { historyPageSize: 20 }, first.env)
+  apps.push(again)
+  const { page } = await readyChat(again)
+  const texts = () => messagesOf(page).map((m) => m.text)
+  expect(messagesOf(page)).toHaveLength(20)
+  expect(texts()[19]).toBe('历史消息 50')
+  expect(page.instance.data.hasMore).toBe(true)
+
+  find(page.comp, '#list').dispatchEvent('scrolltoupper')
+  await waitFor(() => messagesOf(page).length === 40, 'the second page')
+  expect(texts()[20]).toBe('历史消息 31')
+  expect(page.instance.data.scrollInto).toBe('m20') // the message that was on top stays in view
+
+  find(page.comp, '#list').dispatchEvent('scrolltoupper')
+  await waitFor(() => page.instance.data.hasMore === false && page.instance.data.loadingOlder === false, 'the last page')
+  // 50 messages and the system notice of the assignment.
+  expect(messagesOf(page)).toHaveLength(51)
+  expect(messagesOf(page)[0].kind).toBe('system')
+  expect(texts()[1]).toBe('历史消息 1')
+  expect(page.text()).toContain('没有更多消息了')
+
+  // At the top with nothing older: no request goes out.
+  const task = again.env.sockets.tasks[again.env.sockets.tasks.length - 1]
+  const sent: string[] = []
+  const send = task.send.bind(task)
+  task.send = (options) => {
+    sent.push(String(options.data))
+    send(options)
+  }
+  find(page.comp, '#list').dispatchEvent('scrolltoupper')
+  await settle()
+  expect(page.instance.data.loadingOlder).toBe(false)
+  expect(sent.filter((data) => data.includes('"history"'))).toEqual([])
+})
+
+it('appending an incoming message costs the same setData bytes with 10 and with 1,000 messages in the list', async () => {
+  const customer = startCustomerApp(server, { historyPageSize: 100 })
+  apps.push(customer)
+  const { page, conversationId } = await readyChat(customer)
+  const length = () => messagesOf(page).length
+  // The assignment notice is there; the agent fills the list up to 10.
+  await burst(conversationId, 10 - length(), '填充')
+  await waitFor(() => length() === 10, '10 messages on the page')
+
+  /** The setData that rendered the agent's message `id`, appended at index `length()`. */
+  const appendOne = async (id: string): Promise<Record<string, unknown>> => {
+    const index = length()
+    const before = page.calls.length
+    await agent.say(conversationId, '这是一条用来测量的消息', id)
+    await waitFor(() => length() === index + 1, `message ${id} on the page`)
+    const calls = page.calls.slice(before).filter((call) => `messages[${index}]` in call)
+    expect(calls).toHaveLength(1)
+    return calls[0]
+  }
+
+  const at10 = await appendOne('probe-0001')
+  expect(Object.keys(at10).sort()).toEqual(['messages[10]', 'scrollInto'])
+
+  // 989 more arrive live, as a burst: batched, and never the whole list.
+  const before = page.calls.length
+  await burst(conversationId, 989, '消息')
+  await waitFor(() => length() === 1000, '1,000 messages on the page', 20_000)
+  const burstCalls = page.calls.slice(before).filter((call) => Object.keys(call).some((k) => k.startsWith('messages')))
+  expect(burstCalls.every((call) => !('messages' in call))).toBe(true)
+  expect(burstCalls.length).toBeLessThan(989)
+
+  const at1000 = await appendOne('probe-0002')
+  expect(Object.keys(at1000).sort()).toEqual(['messages[1000]', 'scrollInto'])
+  // Only the digits of the index differ: "messages[1000]" and "m1000" against "messages[10]" and "m10".
+  expect(payloadBytes(at1000) - payloadBytes(at10)).toBe(4)
+  expect({ ...(at1000['messages[1000]'] as object), id: '' }).toEqual({ ...(at10['messages[10]'] as object), id: '' })
+})
+
+it('makes no setData while hidden, and one for everything that piled up when shown again', async () => {
+  const customer = startCustomerApp(server)
+  apps.push(customer)
+  const { page, conversationId } = await readyChat(customer)
+  const start = messagesOf(page).length
+
+  page.instance.onHide()
+  const before = page.calls.length
+  await burst(conversationId, 5, '后台消息')
+  const client = customer.service.session?.client
+  await waitFor(() => (client?.messages.length ?? 0) === start + 5, 'the messages in the client')
+  expect(page.calls.length).toBe(before)
+
+  page.instance.onShow()
+  expect(page.calls.length).toBe(before + 1)
+  const shown = page.calls[before]
+  expect(Object.keys(shown).filter((k) => k.startsWith('messages')).sort()).toEqual(
+    [0, 1, 2, 3, 4].map((i) => `messages[${start + i}]`).sort(),
+  )
+  expect(messagesOf(page).slice(start).map((m) => m.text)).toEqual([1, 2, 3, 4, 5].map((i) => `后台消息 ${i}`))
+})
+
+it('opening and closing the chat page 100 times leaves no listeners, timers or sockets behind', async () => {
+  const customer = startCustomerApp(server)
+  apps.push(customer)
+  const { page, conversationId } = await readyChat(customer)
+  page.close()
+  pages.pop()
+
+  const socket = customer.service.socket
+  const session = customer.service.session
+  const client = session?.client
+  if (socket === null || session === null || client === null || client === undefined) throw new Error('not started')
+  const baseline = {
+    socket: socketListeners(socket),
+    service: customer.service.listenerCount(),
+    session: emitterListeners(session),
+    client: emitterListeners(client),
+    lifecycle: customer.env.lifecycleListeners(),
+    tasks: customer.env.sockets.tasks.length,
+  }
+  expect(baseline.tasks).toBe(1)
+
+  for (let i = 1; i <= 100; i++) {
+    const cycle = chatPage()
+    expect(cycle.instance.data.ready).toBe(true)
+    if (i % 20 === 0) {
+      // Now and then something arrives while the page is open.
+      const count = messagesOf(cycle).length
+      await agent.say(conversationId, `第 ${i} 次打开`)
+      await waitFor(() => messagesOf(cycle).length === count + 1, `the message in cycle ${i}`)
+    }
+    cycle.close()
+    pages.pop()
+  }
+
+  expect({
+    socket: socketListeners(socket),
+    service: customer.service.listenerCount(),
+    session: emitterListeners(session),
+    client: emitterListeners(client),
+    lifecycle: customer.env.lifecycleListeners(),
+    tasks: customer.env.sockets.tasks.length,
+  }).toEqual(baseline)
+  // Messages that arrive after the last page closed set no data anywhere.
+  await agent.say(conversationId, '页面关闭后')
+  await waitFor(() => client.messages.some((m) => m.text === '页面关闭后'), 'the message in the client')
+  expect(customer.env.sockets.violations).toEqual([])
+})

@@ -1,0 +1,195 @@
+/**
+ * The chat page (official WXML compiler, miniprogram-simulate) against the real reference
+ * server in-process on port 0: the customer's `wx.connectSocket` is the WeChat-faithful shim
+ * over `ws`, `wx.request`/`uploadFile` are real HTTP, and the agent is a ChatSocket on the
+ * Node adapter.
+ */
+import { PNG } from '../server/helpers/images'
+import { connectAgent, startChatServer } from '../helpers/chat-server'
+import type { ChatServer, TestAgent } from '../helpers/chat-server'
+import { httpRequest } from '../helpers/http'
+import { bannerText, messagesOf, startCustomerApp, typeAndSend } from '../helpers/mp-app'
+import type { CustomerApp } from '../helpers/mp-app'
+import { find, openPage, tap } from '../helpers/mp-page'
+import type { OpenPage } from '../helpers/mp-page'
+import { waitFor } from '../helpers/wait-for'
+
+jest.setTimeout(30_000)
+
+const CHAT = 'pages/chat/chat'
+
+let server: ChatServer
+let agent: TestAgent
+const apps: CustomerApp[] = []
+const pages: OpenPage[] = []
+
+function app(config: Parameters<typeof startCustomerApp>[1] = {}): CustomerApp {
+  const started = startCustomerApp(server, config)
+  apps.push(started)
+  return started
+}
+
+function chatPage(): OpenPage {
+  const page = openPage(CHAT)
+  pages.push(page)
+  return page
+}
+
+async function readyChat(customer: CustomerApp): Promise<{ page: OpenPage; conversationId: string }> {
+  const page = chatPage()
+  await waitFor(() => page.instance.data.ready === true && page.instance.data.loaded === true, 'the conversation on the page')
+  const conversationId = customer.service.session?.client?.id
+  if (conversationId === undefined) throw new Error('no conversation client')
+  return { page, conversationId }
+}
+
+const mine = (page: OpenPage, text: string) => messagesOf(page).find((m) => m.mine && m.text === text)
+const storedCopies = async (conversationId: string, id: string): Promise<number> => {
+  const page = (await agent.socket.request({ type: 'history', conversationId, beforeSeq: 0, limit: 100 })) as { messages: Array<{ id: string }> }
+  return page.messages.filter((m) => m.id === id).length
+}
+
+beforeAll(async () => {
+  server = await startChatServer()
+})
+
+beforeEach(async () => {
+  agent = await connectAgent(server)
+})
+
+afterEach(async () => {
+  for (const page of pages.splice(0)) page.close()
+  for (const customer of apps.splice(0)) customer.dispose()
+  agent.close()
+  if (!server.running) await server.restart()
+})
+
+afterAll(async () => {
+  await server.close()
+})
+
+describe('chat page', () => {
+  it('sends the customer’s text to the agent and shows the agent’s reply, with 已发送 then 已读', async () => {
+    const customer = app()
+    const { page, conversationId } = await readyChat(customer)
+    expect(page.text()).toContain('常见问题')
+
+    typeAndSend(page, '你好，我的订单还没到')
+    await waitFor(() => agent.messages.some((m) => m.text === '你好，我的订单还没到'), 'the message at the agent')
+    await waitFor(() => mine(page, '你好，我的订单还没到')?.status === 'sent', '已发送')
+    expect(page.text()).toContain('已发送')
+
+    await agent.say(conversationId, '您好，我来帮您查一下')
+    await waitFor(() => page.text().includes('您好，我来帮您查一下'), 'the reply on the page')
+    const reply = messagesOf(page).find((m) => m.text === '您好，我来帮您查一下')
+    expect(reply).toMatchObject({ mine: false, role: 'agent', name: '小美', status: null })
+    await waitFor(() => customer.env.titles.includes('客服 · 小美'), 'the agent in the title')
+
+    // The agent reads: my message turns 已读.
+    const seq = Math.max(...agent.messages.filter((m) => m.conversationId === conversationId).map((m) => m.seq))
+    await agent.socket.send({ type: 'read', conversationId, seq })
+    await waitFor(() => mine(page, '你好，我的订单还没到')?.status === 'read', '已读')
+    expect(page.text()).toContain('已读')
+
+    // The list never holds a message twice.
+    const ids = messagesOf(page).map((m) => m.id)
+    expect(new Set(ids).size).toBe(ids.length)
+  })
+
+  it('sends a quick reply chip as a message', async () => {
+    const customer = app()
+    const { page } = await readyChat(customer)
+    const chip = page.comp.querySelectorAll('.chip')[1]
+    const text = chip.dom?.textContent ?? ''
+    expect(text).toBe('如何申请退款？')
+    tap(chip)
+    await waitFor(() => agent.messages.some((m) => m.text === text), 'the chip text at the agent')
+    await waitFor(() => mine(page, text)?.status === 'sent', 'the chip message 已发送')
+  })
+
+  it('survives a server restart: 正在重连, then 已连接, and a message typed meanwhile reaches the agent once as 已发送', async () => {
+    const customer = app()
+    const { page, conversationId } = await readyChat(customer)
+    typeAndSend(page, '第一条')
+    await waitFor(() => mine(page, '第一条')?.status === 'sent', 'the first message sent')
+
+    await server.stop()
+    await waitFor(() => bannerText(page).includes('正在重连'), 'the reconnecting banner')
+    expect(bannerText(page)).toBe('网络已断开，正在重连…')
+
+    typeAndSend(page, '断线时发送的消息')
+    await waitFor(() => mine(page, '断线时发送的消息') !== undefined, 'the offline message on the page')
+    const offline = mine(page, '断线时发送的消息')
+    expect(offline?.status).toBe('sending')
+    await waitFor(() => page.text().includes('发送中'), '发送中 rendered')
+
+    await server.restart()
+    await waitFor(() => bannerText(page) === '已连接', 'the connected banner')
+    await waitFor(() => mine(page, '断线时发送的消息')?.status === 'sent', 'the offline message sent')
+    expect(mine(page, '断线时发送的消息')?.id).toBe(offline?.id)
+
+    // Exactly once: stored once, pushed to the agent at most once, shown once.
+    await waitFor(() => agent.socket.state === 'open', 'the agent back online')
+    expect(await storedCopies(conversationId, offline?.id ?? '')).toBe(1)
+    expect(agent.messages.filter((m) => m.id === offline?.id).length).toBeLessThanOrEqual(1)
+    expect(messagesOf(page).filter((m) => m.text === '断线时发送的消息')).toHaveLength(1)
+    expect(customer.env.sockets.violations).toEqual([])
+  })
+
+  it('syncs what the agent said while the phone was offline, once', async () => {
+    const customer = app()
+    const { page, conversationId } = await readyChat(customer)
+    // The network goes away (ChatSocket waits for it instead of retrying) and the link drops.
+    customer.env.setOnline(false)
+    customer.env.sockets.tasks[customer.env.sockets.tasks.length - 1].ws.terminate()
+    await waitFor(() => bannerText(page).includes('正在重连'), 'the reconnecting banner')
+
+    await agent.say(conversationId, '您离线时我发的消息')
+    customer.env.setOnline(true)
+    await waitFor(() => page.text().includes('您离线时我发的消息'), 'the missed message after the sync')
+    await waitFor(() => bannerText(page) === '已连接', 'the connected banner')
+    expect(messagesOf(page).filter((m) => m.text === '您离线时我发的消息')).toHaveLength(1)
+  })
+
+  it('shows 发送失败 when a send times out, and tapping it resends with the same id', async () => {
+    const customer = app({ queue: { sendTimeout: 300 } })
+    const { page, conversationId } = await readyChat(customer)
+    await server.stop()
+    await waitFor(() => bannerText(page).includes('正在重连'), 'the reconnecting banner')
+
+    typeAndSend(page, '这条会失败')
+    await waitFor(() => mine(page, '这条会失败')?.status === 'failed', '发送失败')
+    expect(page.text()).toContain('发送失败')
+    const failedId = mine(page, '这条会失败')?.id ?? ''
+
+    await server.restart()
+    await waitFor(() => bannerText(page) === '已连接', 'the connected banner')
+    const bubbles = page.comp.querySelectorAll('.message')
+    const failedBubble = bubbles[messagesOf(page).findIndex((m) => m.id === failedId)]
+    tap(find(failedBubble, '.status'))
+    await waitFor(() => mine(page, '这条会失败')?.status === 'sent', 'the resent message 已发送')
+
+    expect(mine(page, '这条会失败')?.id).toBe(failedId)
+    expect(await storedCopies(conversationId, failedId)).toBe(1)
+    expect(messagesOf(page).filter((m) => m.text === '这条会失败')).toHaveLength(1)
+  })
+
+  it('sends a chosen image (chooseMedia → upload → image message) and previews it on tap', async () => {
+    const customer = app()
+    const { page } = await readyChat(customer)
+    customer.env.media.push({ tempFilePath: customer.env.tempFile(PNG, 'png'), width: 1, height: 1 })
+
+    tap(find(find(page.comp, '#input'), '.tool'))
+    await waitFor(() => messagesOf(page).some((m) => m.kind === 'image' && m.status === 'sent'), 'the image message sent')
+    const image = messagesOf(page).find((m) => m.kind === 'image')
+    expect(image?.image).toMatch(new RegExp(`^${server.url}/uploads/[0-9a-f]{64}\\.png$`))
+    await waitFor(() => agent.messages.some((m) => m.kind === 'image'), 'the image at the agent')
+    expect((await httpRequest(image?.image ?? '')).status).toBe(200)
+
+    const bubbles = page.comp.querySelectorAll('.message')
+    tap(find(bubbles[messagesOf(page).indexOf(image ?? messagesOf(page)[0])], '.image-bubble'))
+    await waitFor(() => customer.env.previews.length === 1, 'the preview')
+    expect(customer.env.previews[0]).toEqual({ current: image?.image, urls: [image?.image] })
+    customer.env.cleanup()
+  })
+})
