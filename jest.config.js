@@ -32,7 +32,7 @@ module.exports = {
       moduleFileExtensions: ['ts', 'js', 'json'],
       // Pages import the built bundles (miniprogram/lib/); tests run the current sources.
       moduleNameMapper: {
-        '^(?:\\./|(?:\\.\\./)+)lib/index$': '<rootDir>/src/index.ts',
+        '^(?:\\./|(?:\\.\\./)+)lib/index$': '<rootDir>/src/miniprogram.ts',
         '^(?:\\./|(?:\\.\\./)+)lib/chat/index$': '<rootDir>/src/chat/index.ts',
       },
     },

@@ -79,8 +79,13 @@ describe('chat page', () => {
     await waitFor(() => mine(page, '你好，我的订单还没到')?.status === 'sent', '已发送')
     expect(page.text()).toContain('已发送')
 
+    // 对方正在输入…, cleared by the agent's message.
+    await agent.socket.send({ type: 'typing', conversationId }, { ack: false })
+    await waitFor(() => page.text().includes('对方正在输入…'), 'the typing indicator')
+
     await agent.say(conversationId, '您好，我来帮您查一下')
     await waitFor(() => page.text().includes('您好，我来帮您查一下'), 'the reply on the page')
+    await waitFor(() => !page.text().includes('对方正在输入…'), 'the typing indicator gone')
     const reply = messagesOf(page).find((m) => m.text === '您好，我来帮您查一下')
     expect(reply).toMatchObject({ mine: false, role: 'agent', name: '小美', status: null })
     await waitFor(() => customer.env.titles.includes('客服 · 小美'), 'the agent in the title')
@@ -94,6 +99,34 @@ describe('chat page', () => {
     // The list never holds a message twice.
     const ids = messagesOf(page).map((m) => m.id)
     expect(new Set(ids).size).toBe(ids.length)
+  })
+
+  it('shows the end of a conversation the agent closed, and 重新咨询 starts a new one', async () => {
+    const customer = app()
+    const { page, conversationId } = await readyChat(customer)
+    await agent.socket.request({ type: 'close', conversationId })
+    await waitFor(() => page.instance.data.closed === true, 'the closed conversation')
+    expect(page.text()).toContain('本次会话已结束，感谢您的咨询')
+    expect(page.text()).toContain('会话已结束') // the server's system notice
+    expect(page.comp.querySelector('#input')).toBeUndefined()
+
+    tap(find(page.comp, '.reopen'))
+    await waitFor(() => page.instance.data.closed === false && customer.service.session?.client?.id !== conversationId, 'a new conversation')
+    const next = customer.service.session?.client?.id
+    typeAndSend(page, '我还有一个问题')
+    await waitFor(() => agent.messages.some((m) => m.text === '我还有一个问题' && m.conversationId === next), 'the message in the new conversation')
+  })
+
+  it('moves the input bar up with the keyboard and back down when it closes', async () => {
+    const customer = app()
+    const { page } = await readyChat(customer)
+    const field = find(find(page.comp, '#input'), '.field')
+    field.dispatchEvent('keyboardheightchange', { detail: { height: 300, duration: 0.2 } })
+    await waitFor(() => page.instance.data.keyboardHeight === 300, 'the keyboard height')
+    expect(find(page.comp, '.page').dom?.getAttribute('style')).toContain('padding-bottom: 300px')
+    expect(page.instance.data.scrollInto).toBe(`m${messagesOf(page).length - 1}`)
+    field.dispatchEvent('blur', { detail: { value: '' } })
+    await waitFor(() => page.instance.data.keyboardHeight === 0, 'the keyboard gone')
   })
 
   it('sends a quick reply chip as a message', async () => {
