@@ -6,6 +6,9 @@ import type { Platform } from './platform'
 
 export const AUTH_STORAGE_KEY = 'chat.auth'
 
+/** A per-install login code for when `wx.login` fails (see `code()`). */
+export const DEVICE_CODE_KEY = 'chat.device'
+
 /** A token this close to expiry (ms) is replaced before it is used. */
 const EXPIRY_MARGIN = 60_000
 
@@ -82,8 +85,25 @@ export class Auth {
     return this.run
   }
 
+  /**
+   * `wx.login`'s code. Where `wx.login` fails (devtools in tourist mode may have no WeChat
+   * session), a per-install code kept in storage stands in: a server in dev mode (no
+   * WX_APPID) accepts any code, and one with WeChat credentials refuses it (HTTP 401).
+   */
+  private async code(): Promise<string> {
+    try {
+      return await this.platform.login()
+    } catch {
+      const stored = this.platform.getStorage(DEVICE_CODE_KEY)
+      if (typeof stored === 'string' && stored !== '') return stored
+      const code = `device-${this.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`
+      this.platform.setStorage(DEVICE_CODE_KEY, code)
+      return code
+    }
+  }
+
   private async doLogin(): Promise<StoredAuth> {
-    const code = await this.platform.login()
+    const code = await this.code()
     const res = await this.platform.request({ url: `${this.server}/api/login`, method: 'POST', data: { code } })
     const auth = parseStored(res.data)
     if (res.statusCode !== 200 || auth === null) {

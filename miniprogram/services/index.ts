@@ -13,6 +13,6 @@ export function chatService(): ChatService {
 
 export { ChatService, UploadError } from './chat-service'
 export type { ChatServiceEvents, ChatServiceOptions } from './chat-service'
-export { Auth, LoginError, AUTH_STORAGE_KEY } from './auth'
+export { Auth, LoginError, AUTH_STORAGE_KEY, DEVICE_CODE_KEY } from './auth'
 export { wxPlatform, WxError } from './platform'
 export type { Platform, HttpResponse } from './platform'

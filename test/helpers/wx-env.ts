@@ -72,6 +72,8 @@ export interface WxEnv {
   readonly sockets: WxSocketShim
   /** What `wx.login` hands out next: `${loginPrefix}-${n}`. */
   loginPrefix: string
+  /** `wx.login` fails (as it may in devtools' tourist mode). */
+  loginFails: boolean
   /** What `wx.chooseMedia` picks next; empty: the user cancels. */
   readonly media: ChosenMedia[]
   readonly toasts: string[]
@@ -115,6 +117,7 @@ export function createWxEnv(): WxEnv {
   const env: WxEnv = {
     sockets,
     loginPrefix: `test-${randomBytes(4).toString('hex')}`,
+    loginFails: false,
     media: [],
     toasts: [],
     previews: [],
@@ -176,6 +179,7 @@ export function createWxEnv(): WxEnv {
         return { abort: () => undefined }
       },
       login(options) {
+        if (env.loginFails) return finish(options, false, { errMsg: 'login:fail' })
         finish(options, true, { code: `${env.loginPrefix}-${++logins}`, errMsg: 'login:ok' })
       },
       getStorageSync: (key) => (storage.has(key) ? JSON.parse(JSON.stringify(storage.get(key))) : ''),

@@ -3,7 +3,7 @@
  * stored token, the conversation's status, 联系客服.
  */
 import { config } from '../../miniprogram/config'
-import { AUTH_STORAGE_KEY } from '../../miniprogram/services/index'
+import { AUTH_STORAGE_KEY, DEVICE_CODE_KEY } from '../../miniprogram/services/index'
 import type { ChatAppOption } from '../../miniprogram/services/index'
 import { connectAgent, startChatServer } from '../helpers/chat-server'
 import type { ChatServer, TestAgent } from '../helpers/chat-server'
@@ -111,4 +111,26 @@ it('logs in again when the server refuses the stored token (its data was reset)'
   expect(env.requests).toContain('GET /ws')
   expect(env.requests.filter((r) => r === 'POST /api/login')).toHaveLength(1)
   expect(customer.service.session?.user?.id).not.toBe('c_gone')
+})
+
+it('logs in with a per-install code when wx.login fails (devtools tourist mode), and keeps it', async () => {
+  const env = createWxEnv()
+  env.loginFails = true
+  const customer = startCustomerApp(server, {}, env)
+  apps.push(customer)
+  const chat = page('pages/chat/chat')
+  await waitFor(() => chat.instance.data.ready === true, 'the conversation')
+  const code = env.storage.get(DEVICE_CODE_KEY)
+  expect(code).toMatch(/^device-/)
+  const user = customer.service.session?.user?.id
+
+  // The token is gone (expired): the same code logs the same customer in again.
+  customer.dispose()
+  env.storage.delete(AUTH_STORAGE_KEY)
+  const again = startCustomerApp(server, {}, env)
+  apps.push(again)
+  again.service.start()
+  await waitFor(() => again.service.session?.user != null, 'the second session')
+  expect(again.service.session?.user?.id).toBe(user)
+  expect(env.storage.get(DEVICE_CODE_KEY)).toBe(code)
 })
