@@ -73,6 +73,9 @@ describe('chat page', () => {
     const customer = app()
     const { page, conversationId } = await readyChat(customer)
     expect(page.text()).toContain('常见问题')
+    // The assignment notice opens the conversation, under a time separator.
+    expect(messagesOf(page)[0]).toMatchObject({ kind: 'system', text: '客服 小美 为您服务' })
+    expect(find(page.comp, '.time').dom?.textContent).toMatch(/^(今天|昨天) \d\d:\d\d$/)
 
     typeAndSend(page, '你好，我的订单还没到')
     await waitFor(() => agent.messages.some((m) => m.text === '你好，我的订单还没到'), 'the message at the agent')
