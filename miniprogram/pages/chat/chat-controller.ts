@@ -170,7 +170,7 @@ export class ChatPageController {
     this.session = null
   }
 
-  /** Sends a text. False when there is nothing to send it to yet (the input stays as it is). */
+  /** Sends a text (shown at once as 发送中). False when there is no open conversation to send it to. */
   send(text: string): boolean {
     const client = this.client
     if (client === null || text.trim() === '' || this.closedNow()) return false
