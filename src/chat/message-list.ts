@@ -76,6 +76,8 @@ export class MessageList {
   private items: ListMessage[] = []
   private readonly byId = new Map<string, ListMessage>()
   private readonly seqs = new Set<number>()
+  /** Memo for `contiguousSeq`: the run of seqs found from `from` (the oldest then held) up to `to`. */
+  private chain: { from: number; to: number } | null = null
   /** Index of the first unacked message: `items[0..pendingStart)` carry seqs. */
   private pendingStart = 0
   private readSeq: number
@@ -128,8 +130,13 @@ export class MessageList {
   /** Highest seq reached from the oldest held without a gap (0 when none is held): what to sync after. */
   get contiguousSeq(): number {
     if (this.pendingStart === 0) return 0
-    let seq = this.items[0].seq as number
+    const oldest = this.items[0].seq as number
+    // Seqs are only ever added (until a reset), so a chain found before still holds: resume
+    // from it instead of walking from the oldest on every incoming message.
+    if (this.chain === null || this.chain.from > oldest) this.chain = { from: oldest, to: oldest }
+    let seq = this.chain.to
     while (this.seqs.has(seq + 1)) seq++
+    this.chain.to = seq
     return seq
   }
 
@@ -231,6 +238,7 @@ export class MessageList {
     this.items = []
     this.byId.clear()
     this.seqs.clear()
+    this.chain = null
     this.pendingStart = 0
     this.changes.push({ type: 'reset', messages: [] })
     this.flush()

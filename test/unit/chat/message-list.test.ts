@@ -304,6 +304,22 @@ describe('MessageList', () => {
       expect(list.contiguousSeq).toBe(25)
     })
 
+    it('keeps the contiguous seq right as older pages arrive, gaps fill and the list resets', () => {
+      const { list } = setup()
+      list.merge([message(10), message(11), message(13)])
+      expect(list.contiguousSeq).toBe(11)
+      list.merge([message(7), message(8)]) // an older page with a gap before 10
+      expect(list.contiguousSeq).toBe(8)
+      list.merge([message(9)])
+      expect(list.contiguousSeq).toBe(11)
+      list.merge([message(12), message(14)])
+      expect(list.contiguousSeq).toBe(14)
+      list.reset()
+      expect(list.contiguousSeq).toBe(0)
+      list.merge([message(3), message(4)])
+      expect(list.contiguousSeq).toBe(4)
+    })
+
     it('finds messages by id', () => {
       const { list } = setup()
       list.merge(messages(1, 3))
