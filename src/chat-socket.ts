@@ -155,6 +155,15 @@ export class ChatSocket {
     return () => this.off(type, fn)
   }
 
+  /** Handlers registered for `type`, or for every event: lets a page check it cleaned up after itself. */
+  listenerCount(type?: keyof ChatSocketEvents): number {
+    let n = 0
+    this.emitter.all.forEach((list, key) => {
+      if (type === undefined || key === type) n += list.length
+    })
+    return n
+  }
+
   off<K extends keyof ChatSocketEvents>(type: K, fn?: Handler<ChatSocketEvents[K]>): void {
     const list = this.emitter.all.get(type) as Array<Listener<ChatSocketEvents[K]>> | undefined
     if (!list) return

@@ -151,6 +151,11 @@ export class ConversationClient {
     return this.emitter.on(type, handler)
   }
 
+  /** Handlers registered on this object (a view can check it unsubscribed everything). */
+  listenerCount(): number {
+    return this.emitter.listenerCount()
+  }
+
   get conversation(): Conversation {
     return this.current
   }

@@ -68,6 +68,11 @@ export class CustomerSession {
     return this.emitter.on(type, handler)
   }
 
+  /** Handlers registered on this object (a view can check it unsubscribed everything). */
+  listenerCount(): number {
+    return this.emitter.listenerCount()
+  }
+
   /** The signed-in customer, once `start()` resolved. */
   get user(): User | null {
     return this.me

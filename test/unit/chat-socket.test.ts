@@ -592,6 +592,17 @@ describe('events', () => {
     expect(b).toHaveBeenCalledTimes(1)
   })
 
+  it('listenerCount() counts handlers per event and in all', async () => {
+    const { socket } = await setup()
+    const base = socket.listenerCount()
+    const off = socket.on('message', () => undefined)
+    socket.once('open', () => undefined)
+    expect(socket.listenerCount('message')).toBe(1)
+    expect(socket.listenerCount()).toBe(base + 2)
+    off()
+    expect(socket.listenerCount('message')).toBe(0)
+  })
+
   it('once() fires once and can be unsubscribed by the original handler', async () => {
     const { socket, connectSocket } = await setup()
     const a = jest.fn()
