@@ -354,7 +354,7 @@ export class ChatSocket {
       return Promise.reject(this.error('QUEUE_FULL', `${this.queue.size} sends are already waiting (queue.maxSize)`, undefined, msg.id))
     }
     const id = msg.id ?? this.o.generateId()
-    if (this.queue.has(id)) return Promise.reject(this.error('SEND_FAILED', `a send with id ${id} is already pending`, undefined, id))
+    if (msg.id !== undefined && this.queue.has(id)) return Promise.reject(this.error('SEND_FAILED', `a send with id ${id} is already pending`, undefined, id))
     const frame: Frame = msg.id === undefined ? { ...msg, id } : msg
     let data: string | ArrayBuffer
     try {
