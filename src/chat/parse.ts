@@ -20,7 +20,7 @@ function num(value: unknown): value is number {
 
 const ROLES = ['customer', 'agent', 'system'] as const
 const STATUSES: readonly ConversationStatus[] = ['queued', 'assigned', 'open', 'closed']
-const EVENTS: readonly ConversationEvent[] = ['created', 'queued', 'assigned', 'accepted', 'transferred', 'closed']
+const EVENTS: readonly ConversationEvent[] = ['queued', 'assigned', 'accepted', 'transferred', 'closed']
 
 export function parseSender(value: unknown): Sender | null {
   if (!isObject(value) || !str(value.id) || !str(value.name)) return null

@@ -47,7 +47,7 @@ export interface ChatMessage {
 
 export type ConversationStatus = 'queued' | 'assigned' | 'open' | 'closed'
 
-export type ConversationEvent = 'created' | 'queued' | 'assigned' | 'accepted' | 'transferred' | 'closed'
+export type ConversationEvent = 'queued' | 'assigned' | 'accepted' | 'transferred' | 'closed'
 
 export interface Conversation {
   id: string
