@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { GLOBAL_TIMERS, type TimerFunctions } from './agent-grace'
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -61,6 +62,13 @@ export interface ServerOptions {
   shutdownTimeout?: number
   /** SQLite `synchronous` pragma: 'normal' survives a process crash (kill -9), 'full' also power loss. Default 'normal' (env SQLITE_SYNCHRONOUS). */
   sqliteSynchronous?: 'normal' | 'full'
+  /**
+   * ms an agent may stay offline before their `assigned` (not yet accepted) conversations are
+   * routed again; coming back within it changes nothing. Default 30000 (env AGENT_GRACE_MS).
+   */
+  agentGraceMs?: number
+  /** setTimeout/clearTimeout for the agents' grace periods. Default the global ones; inject fakes to control time in tests. */
+  timers?: TimerFunctions
 }
 
 export interface ResolvedOptions {
@@ -81,6 +89,8 @@ export interface ResolvedOptions {
   textMaxLength: number
   shutdownTimeout: number
   sqliteSynchronous: 'normal' | 'full'
+  agentGraceMs: number
+  timers: TimerFunctions
 }
 
 export const MEMORY = ':memory:'
@@ -101,7 +111,11 @@ export const DEFAULTS = {
   textMaxLength: 2000,
   shutdownTimeout: 5000,
   sqliteSynchronous: 'normal',
+  agentGraceMs: 30_000,
 } as const
+
+/** Longest delay setTimeout honours (about 24.8 days); longer ones would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1
 
 /** Largest WebSocket frame accepted; bigger ones close the link with 1009. */
 export const MAX_FRAME_BYTES = 64 * 1024
@@ -144,6 +158,10 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     text('wechat.secret', wechat.secret)
   }
   if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new TypeError('fetch must be a function')
+  const timers = options.timers ?? GLOBAL_TIMERS
+  if (typeof timers !== 'object' || timers === null || typeof timers.setTimeout !== 'function' || typeof timers.clearTimeout !== 'function') {
+    throw new TypeError('timers must be { setTimeout, clearTimeout }')
+  }
   if (options.secret !== undefined) text('secret', options.secret)
   let demoAgent: ResolvedOptions['demoAgent'] = false
   if (options.demoAgent !== false) {
@@ -173,6 +191,8 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     textMaxLength: integer('textMaxLength', options.textMaxLength ?? DEFAULTS.textMaxLength, 1),
     shutdownTimeout: integer('shutdownTimeout', options.shutdownTimeout ?? DEFAULTS.shutdownTimeout, 0),
     sqliteSynchronous,
+    agentGraceMs: integer('agentGraceMs', options.agentGraceMs ?? DEFAULTS.agentGraceMs, 0, MAX_TIMER_MS),
+    timers,
   }
 }
 
@@ -243,5 +263,7 @@ export function optionsFromEnv(env: Env = process.env): ServerOptions {
   if (ping !== undefined) options.pingInterval = envInteger('PING_INTERVAL', ping)
   const sync = get('SQLITE_SYNCHRONOUS')
   if (sync !== undefined) options.sqliteSynchronous = sync.toLowerCase() as 'normal' | 'full'
+  const grace = get('AGENT_GRACE_MS')
+  if (grace !== undefined) options.agentGraceMs = envInteger('AGENT_GRACE_MS', grace)
   return options
 }

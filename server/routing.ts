@@ -234,9 +234,44 @@ export class ChatService {
     return deliveries
   }
 
-  /** Call when an agent's last socket closes. Their conversations stay theirs. */
+  /** Call when an agent's last socket closes. Their conversations stay theirs for now (see `rerouteAssigned`). */
   agentOffline(agent: User): Delivery[] {
     return [{ frame: { type: 'presence', agent: { id: agent.id, name: agent.name, online: false } }, users: [], agents: true }]
+  }
+
+  /**
+   * Call when an agent stayed offline through the grace period: each of their `assigned`
+   * conversations (routed, not yet accepted), oldest first, goes to the online agent with the
+   * fewest assigned + open, or back to the queue when no agent is online. Their `open`
+   * conversations stay theirs. Changes nothing while the agent is online. Resolves with the
+   * conversations it moved, as they are now.
+   */
+  rerouteAssigned(agent: User): Outcome<Conversation[]> {
+    const deliveries: Delivery[] = []
+    const moved = this.store.transaction(() => {
+      if (this.presence.onlineAgentIds().includes(agent.id)) return []
+      const ids: string[] = []
+      for (const row of this.store.conversationsOfAgent(agent.id)) {
+        if (row.status !== 'assigned') continue
+        const to = this.pickAgent()
+        if (to) this.assign(row, to, deliveries)
+        else this.enqueue(row, deliveries)
+        ids.push(row.id)
+      }
+      return ids
+    })
+    return { data: moved.map((id) => this.view(id)), deliveries }
+  }
+
+  /** Agents who hold `assigned` conversations but are not online (after a restart, everyone): each is owed a grace period. */
+  absentAgentsWithAssigned(): User[] {
+    const online = new Set(this.presence.onlineAgentIds())
+    const agents: User[] = []
+    for (const id of this.store.agentsWithAssigned()) {
+      const user = online.has(id) ? undefined : this.store.user(id)
+      if (user && user.role === 'agent') agents.push(user)
+    }
+    return agents
   }
 
   onlineAgents(): AgentPresence[] {
@@ -257,12 +292,18 @@ export class ChatService {
     this.store.insertConversation({ id, customerId: customer.id, agentId: null, status: 'queued' }, now)
     const row = this.existing(id)
     if (agent) return this.assign(row, agent, deliveries)
-    const notice = this.notice(id, NOTICES.queued)
+    return this.enqueue(row, deliveries)
+  }
+
+  /** No agent for it: `queued`, with the queue notice to the customer. */
+  private enqueue(row: ConversationRow, deliveries: Delivery[]): ConversationRow {
+    if (row.status !== 'queued' || row.agent_id !== null) this.store.updateConversation(row.id, 'queued', null, this.now())
+    const notice = this.notice(row.id, NOTICES.queued)
     deliveries.push(
-      { frame: this.event('queued', id), users: [customer.id], agents: true },
-      this.messageDelivery(notice, [customer.id]),
+      { frame: this.event('queued', row.id), users: [row.customer_id], agents: true },
+      this.messageDelivery(notice, [row.customer_id]),
     )
-    return row
+    return this.existing(row.id)
   }
 
   /** The online agent with the fewest assigned + open conversations (the earliest online on a tie). */

@@ -1,6 +1,7 @@
 import type {} from '@fastify/websocket'
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { WebSocket } from 'ws'
+import { AgentGrace } from './agent-grace'
 import type { Accounts } from './auth'
 import type { ResolvedOptions } from './config'
 import { ChatError, isChatError } from './errors'
@@ -66,13 +67,19 @@ export function authenticate(accounts: Accounts) {
   }
 }
 
-/** The chat socket: one per client, at GET /ws, after `authenticate`. Owns liveness and shutdown of all sockets. */
+/**
+ * The chat socket: one per client, at GET /ws, after `authenticate`. Owns liveness and
+ * shutdown of all sockets, and the grace period of agents who went offline.
+ */
 export class ChatSockets {
   private nextId = 1
   private closing = false
   private sweepTimer: NodeJS.Timeout | undefined
+  private readonly grace: AgentGrace
 
-  constructor(private readonly deps: SocketDeps) {}
+  constructor(private readonly deps: SocketDeps) {
+    this.grace = new AgentGrace(deps.options.agentGraceMs, deps.options.timers)
+  }
 
   register(app: FastifyInstance): void {
     app.get('/ws', { websocket: true, preValidation: authenticate(this.deps.accounts) }, (socket, request) => {
@@ -82,6 +89,8 @@ export class ChatSockets {
     })
     this.sweepTimer = setInterval(() => this.sweep(), this.deps.options.pingInterval)
     this.sweepTimer.unref()
+    // At start no agent is online: whoever holds assigned conversations gets the grace period a reconnect needs.
+    for (const agent of this.deps.chat.absentAgentsWithAssigned()) this.startGrace(agent)
   }
 
   private accept(ws: WebSocket, user: User): void {
@@ -99,9 +108,30 @@ export class ChatSockets {
     ws.on('close', (code: number) => {
       const last = hub.remove(conn)
       log.info({ event: 'socket.close', code, connections: hub.size }, 'socket closed')
-      if (last && user.role === 'agent' && !this.closing) this.safely(log, () => hub.deliver(chat.agentOffline(user)))
+      if (last && user.role === 'agent' && !this.closing) {
+        this.safely(log, () => hub.deliver(chat.agentOffline(user)))
+        this.startGrace(user)
+      }
     })
-    if (first && user.role === 'agent') this.safely(log, () => hub.deliver(chat.agentOnline(user), conn))
+    if (first && user.role === 'agent') {
+      if (this.grace.cancel(user.id)) log.info({ event: 'agent.back' }, 'agent back within the grace period')
+      this.safely(log, () => hub.deliver(chat.agentOnline(user), conn))
+    }
+  }
+
+  /** The agent is offline: unless they come back within `agentGraceMs`, their assigned conversations are routed again. */
+  private startGrace(agent: User): void {
+    this.grace.start(agent.id, () => {
+      if (this.closing) return
+      const log = connectionLogger(this.deps.log, { user: agent.id, role: agent.role })
+      this.safely(log, () => {
+        const outcome = this.deps.chat.rerouteAssigned(agent)
+        for (const c of outcome.data) {
+          log.info({ event: 'conversation.reroute', conversation: c.id, status: c.status, agent: c.agent?.id ?? null }, 'conversation.reroute')
+        }
+        this.deps.hub.deliver(outcome.deliveries)
+      })
+    })
   }
 
   private onFrame(conn: Connection, data: Buffer, isBinary: boolean, log: ConnLog): void {
@@ -204,6 +234,7 @@ export class ChatSockets {
   async closeAll(timeout: number): Promise<void> {
     this.closing = true
     if (this.sweepTimer) clearInterval(this.sweepTimer)
+    this.grace.clear()
     const conns = this.deps.hub.connections()
     await Promise.all(conns.map((conn) => new Promise<void>((resolve) => {
       if (conn.ws.readyState === 3) return resolve()

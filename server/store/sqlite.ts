@@ -122,6 +122,8 @@ export class ChatStore {
       queued: db.prepare<[], ConversationRow>("SELECT * FROM conversations WHERE status = 'queued' ORDER BY created_at, rowid"),
       ofAgent: db.prepare<[string], ConversationRow>(
         "SELECT * FROM conversations WHERE agent_id = ? AND status IN ('assigned', 'open') ORDER BY created_at, rowid"),
+      agentsWithAssigned: db.prepare<[], { agent_id: string }>(
+        "SELECT DISTINCT agent_id FROM conversations WHERE status = 'assigned' AND agent_id IS NOT NULL ORDER BY agent_id"),
       loadOf: db.prepare<[string], { n: number }>(
         "SELECT count(*) AS n FROM conversations WHERE agent_id = ? AND status IN ('assigned', 'open')"),
       insertConversation: db.prepare<[string, string, string | null, ConversationStatus, number, number]>(
@@ -233,6 +235,11 @@ export class ChatStore {
   /** The agent's `assigned` and `open` conversations, oldest first. */
   conversationsOfAgent(agentId: string): ConversationRow[] {
     return this.stmt.ofAgent.all(agentId)
+  }
+
+  /** Ids of the agents who have at least one `assigned` conversation. */
+  agentsWithAssigned(): string[] {
+    return this.stmt.agentsWithAssigned.all().map((row) => row.agent_id)
   }
 
   /** How many `assigned` + `open` conversations the agent has. */

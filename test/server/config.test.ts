@@ -17,13 +17,16 @@ describe('resolveOptions', () => {
     expect(o.pingInterval).toBe(30_000)
     expect(o.textMaxLength).toBe(2000)
     expect(o.sqliteSynchronous).toBe('normal')
+    expect(o.agentGraceMs).toBe(30_000)
+    expect(typeof o.timers.setTimeout).toBe('function')
     expect(o.secret).toBeUndefined()
   })
 
   it('keeps 0 and other falsy values instead of falling back to defaults', () => {
-    const o = resolveOptions({ port: 0, shutdownTimeout: 0 })
+    const o = resolveOptions({ port: 0, shutdownTimeout: 0, agentGraceMs: 0 })
     expect(o.port).toBe(0)
     expect(o.shutdownTimeout).toBe(0)
+    expect(o.agentGraceMs).toBe(0)
   })
 
   it('keeps :memory: as it is', () => {
@@ -43,6 +46,9 @@ describe('resolveOptions', () => {
     [{ rateLimit: { rate: 5, burst: 0 } }, RangeError, /rateLimit.burst/],
     [{ logLevel: 'loud' as never }, RangeError, /logLevel must be one of/],
     [{ sqliteSynchronous: 'off' as never }, RangeError, /sqliteSynchronous/],
+    [{ agentGraceMs: -1 }, RangeError, /agentGraceMs must be an integer from 0/],
+    [{ agentGraceMs: 2 ** 31 }, RangeError, /agentGraceMs/],
+    [{ timers: { setTimeout: () => 0 } as never }, TypeError, /timers must be \{ setTimeout, clearTimeout \}/],
     [{ host: '' }, TypeError, /host must be a non-empty string/],
     [{ wechat: { appId: 'wx1', secret: '' } }, TypeError, /wechat.secret/],
     [{ fetch: 'nope' as never }, TypeError, /fetch must be a function/],
@@ -62,13 +68,13 @@ describe('optionsFromEnv', () => {
       PORT: '9000', HOST: '0.0.0.0', DATA_DIR: '/tmp/x', SECRET: 's'.repeat(32), TOKEN_TTL: '12h',
       WX_APPID: 'wxid', WX_SECRET: 'wxsecret', LOG_LEVEL: 'debug', UPLOAD_MAX_BYTES: '1000',
       RATE_LIMIT_RATE: '5', RATE_LIMIT_BURST: '10', CONSOLE_DIR: '/tmp/console',
-      DEMO_AGENT_PASSWORD: 'pass-word-1', PING_INTERVAL: '1000', SQLITE_SYNCHRONOUS: 'FULL',
+      DEMO_AGENT_PASSWORD: 'pass-word-1', PING_INTERVAL: '1000', SQLITE_SYNCHRONOUS: 'FULL', AGENT_GRACE_MS: '5000',
     })
     expect(o).toEqual({
       port: 9000, host: '0.0.0.0', dataDir: '/tmp/x', secret: 's'.repeat(32), tokenTtl: 43200,
       wechat: { appId: 'wxid', secret: 'wxsecret' }, logLevel: 'debug', uploadMaxBytes: 1000,
       rateLimit: { rate: 5, burst: 10 }, consoleDir: '/tmp/console', demoAgent: { password: 'pass-word-1' },
-      pingInterval: 1000, sqliteSynchronous: 'full',
+      pingInterval: 1000, sqliteSynchronous: 'full', agentGraceMs: 5000,
     })
     expect(() => resolveOptions(o)).not.toThrow()
   })
@@ -86,6 +92,7 @@ describe('optionsFromEnv', () => {
     expect(() => optionsFromEnv({ UPLOAD_MAX_BYTES: '5MB' })).toThrow(/UPLOAD_MAX_BYTES/)
     expect(() => optionsFromEnv({ RATE_LIMIT_RATE: 'fast' })).toThrow(/RATE_LIMIT_RATE must be a number/)
     expect(() => optionsFromEnv({ TOKEN_TTL: 'soon' })).toThrow(/TOKEN_TTL/)
+    expect(() => optionsFromEnv({ AGENT_GRACE_MS: '30s' })).toThrow(/AGENT_GRACE_MS must be a whole number, got "30s"/)
     expect(() => resolveOptions(optionsFromEnv({ LOG_LEVEL: 'loud' }))).toThrow(/logLevel must be one of/)
   })
 

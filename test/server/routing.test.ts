@@ -163,6 +163,82 @@ describe('ChatService routing', () => {
   })
 })
 
+describe('ChatService: an agent gone past the grace period', () => {
+  const goOffline = (online: string[], id: string): void => void online.splice(online.indexOf(id), 1)
+
+  it('routes their assigned conversations to the online agent with the fewest assigned + open, oldest first; open ones stay', () => {
+    const { chat, customer, agent, goOnline, online, store } = setup()
+    const a1 = agent('a1', '小美')
+    goOnline(a1)
+    const first = chat.open(customer('c1')).data.conversation
+    const kept = chat.open(customer('c2')).data.conversation
+    chat.accept(a1, kept.id)
+    const second = chat.open(customer('c3')).data.conversation
+    const a2 = agent('a2', '小王')
+    const a3 = agent('a3', '小李')
+    goOnline(a2)
+    goOnline(a3)
+    chat.open(customer('c4')) // → a2, so a3 has the fewest
+    goOffline(online, 'a1')
+
+    const { data, deliveries } = chat.rerouteAssigned(a1)
+    expect(data.map((c) => [c.id, c.status, c.agent?.id])).toEqual([[first.id, 'assigned', 'a3'], [second.id, 'assigned', 'a2']])
+    expect(store.conversation(kept.id)).toMatchObject({ status: 'open', agent: { id: 'a1' } })
+    const events = frames(deliveries).filter((f) => f.type === 'conversation')
+    expect(events.map((f) => [f.event, (f.conversation as { id: string }).id])).toEqual([['assigned', first.id], ['assigned', second.id]])
+    expect(deliveries[0]).toMatchObject({ users: ['c1', 'a3'], agents: true })
+    expect(notices(deliveries)).toEqual([NOTICES.assigned('小李'), NOTICES.assigned('小王')])
+    expect(chat.session(a1).data.conversations.map((c) => c.id)).toEqual([kept.id])
+  })
+
+  it('puts them back in the queue, with the queue notice to the customer, when no agent is online', () => {
+    const { chat, customer, agent, goOnline, online, store } = setup()
+    const a1 = agent('a1', '小美')
+    goOnline(a1)
+    const conv = chat.open(customer('c1')).data.conversation
+    goOffline(online, 'a1')
+
+    const { data, deliveries } = chat.rerouteAssigned(a1)
+    expect(data).toEqual([expect.objectContaining({ id: conv.id, status: 'queued', agent: null })])
+    expect(frames(deliveries)[0]).toMatchObject({ type: 'conversation', event: 'queued', conversation: { id: conv.id, status: 'queued' } })
+    expect(deliveries[0]).toMatchObject({ users: ['c1'], agents: true })
+    expect(notices(deliveries)).toEqual([NOTICES.queued])
+    expect(deliveries[1].users).toEqual(['c1'])
+    expect(store.conversation(conv.id)?.lastMessage).toMatchObject({ kind: 'system', text: NOTICES.queued })
+
+    // The queue hands it out as usual when an agent comes online.
+    const a2 = agent('a2', '小王')
+    const handed = goOnline(a2)
+    expect(frames(handed).filter((f) => f.type === 'conversation').map((f) => (f.conversation as { id: string }).id)).toEqual([conv.id])
+    expect(store.conversation(conv.id)).toMatchObject({ status: 'assigned', agent: { id: 'a2' } })
+  })
+
+  it('changes nothing while the agent is online, or when they have nothing assigned', () => {
+    const { chat, customer, agent, goOnline, online } = setup()
+    const a1 = agent('a1', '小美')
+    goOnline(a1)
+    const conv = chat.open(customer('c1')).data.conversation
+    expect(chat.rerouteAssigned(a1)).toEqual({ data: [], deliveries: [] })
+    chat.accept(a1, conv.id)
+    goOffline(online, 'a1')
+    expect(chat.rerouteAssigned(a1)).toEqual({ data: [], deliveries: [] })
+  })
+
+  it('names the offline agents who hold assigned conversations', () => {
+    const { chat, customer, agent, goOnline, online } = setup()
+    const a1 = agent('a1', '小美')
+    const a2 = agent('a2', '小王')
+    goOnline(a1)
+    chat.open(customer('c1'))
+    goOnline(a2)
+    chat.open(customer('c2'))
+    expect(chat.absentAgentsWithAssigned()).toEqual([])
+    goOffline(online, 'a1')
+    goOffline(online, 'a2')
+    expect(chat.absentAgentsWithAssigned().map((a) => a.id)).toEqual(['a1', 'a2'])
+  })
+})
+
 describe('ChatService messages', () => {
   it('acks a resent id with its original seq and ts, storing and delivering nothing', () => {
     const { chat, customer, store } = setup()
