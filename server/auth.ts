@@ -65,6 +65,13 @@ export interface LoginResult extends IssuedToken {
   user: User
 }
 
+/** What a good token says: `GET /api/me`. */
+export interface Identity {
+  user: User
+  /** ms since epoch. */
+  expiresAt: number
+}
+
 export interface AccountsOptions {
   wechat: WechatCredentials | null
   fetch?: FetchLike
@@ -148,9 +155,14 @@ export class Accounts {
 
   /** The user a token belongs to; UNAUTHORIZED when the token is bad or its user is gone. */
   authenticate(token: string | undefined): User {
+    return this.identify(token).user
+  }
+
+  /** The user a token belongs to and when it expires (ms since epoch); UNAUTHORIZED as `authenticate`. */
+  identify(token: string | undefined): Identity {
     const claims = this.tokens.verify(token)
     const user = this.store.user(claims.sub)
     if (!user || user.role !== claims.role) throw new ChatError('UNAUTHORIZED', 'unknown user')
-    return user
+    return { user, expiresAt: claims.exp * 1000 }
   }
 }

@@ -127,6 +127,13 @@ export async function registerHttp(app: FastifyInstance, deps: HttpDeps): Promis
     },
   })
 
+  // Who the token is, for clients that must tell a refused token from a server that is down.
+  app.get('/api/me', { preValidation: authenticate(accounts) }, async (request, reply) => {
+    const { user, tokenExpiresAt } = request
+    if (user === null || tokenExpiresAt === null) throw new ChatError('UNAUTHORIZED', 'token required')
+    return reply.header('cache-control', 'no-store').send({ user, expiresAt: tokenExpiresAt })
+  })
+
   app.post('/api/upload', { preValidation: authenticate(accounts) }, async (request: FastifyRequest, reply: FastifyReply) => {
     const file = await request.file()
     if (!file) throw new ChatError('BAD_REQUEST', 'send multipart/form-data with one file field')

@@ -125,6 +125,7 @@ export async function startServer(input: ServerOptions = {}): Promise<RunningSer
       limits: { fileSize: options.uploadMaxBytes, files: 1, fields: 10, parts: 20 },
     })
     app.decorateRequest('user', null)
+    app.decorateRequest('tokenExpiresAt', null)
     sockets.register(app)
     await registerHttp(app, { accounts, store, hub, uploads, options, startedAt: Date.now(), isClosing: () => closing })
 

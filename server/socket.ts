@@ -18,6 +18,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by `authenticate` on routes that need a token. */
     user: User | null
+    /** When that token expires (ms since epoch), set with `user`. */
+    tokenExpiresAt: number | null
   }
 }
 
@@ -59,7 +61,9 @@ function logged(log: ConnLog, event: string, outcome: Outcome<{ conversation: Co
 export function authenticate(accounts: Accounts) {
   return async function (request: FastifyRequest, reply: FastifyReply): Promise<void> {
     try {
-      request.user = accounts.authenticate(tokenFromRequest(request.headers, request.query))
+      const identity = accounts.identify(tokenFromRequest(request.headers, request.query))
+      request.user = identity.user
+      request.tokenExpiresAt = identity.expiresAt
     } catch (err) {
       if (!isChatError(err)) throw err
       await reply.code(401).header('www-authenticate', 'Bearer').send({ error: err.toJSON() })

@@ -77,6 +77,38 @@ describe('HTTP', () => {
     })
   })
 
+  describe('GET /api/me', () => {
+    const me = async (init: { token?: string; query?: string } = {}) => {
+      const res = await fetch(`${server.url}/api/me${init.query ?? ''}`, { headers: init.token ? { authorization: `Bearer ${init.token}` } : {} })
+      return { status: res.status, body: await res.json(), headers: res.headers }
+    }
+
+    it('tells a customer or an agent who they are and when their token expires, with the header or ?token=', async () => {
+      const customer = (await postJson(`${server.url}/api/login`, { code: 'who-am-i' })).body
+      const agent = (await postJson(`${server.url}/api/agent/login`, DEMO)).body
+      const viaHeader = await me({ token: customer.token })
+      expect(viaHeader.status).toBe(200)
+      expect(viaHeader.body).toEqual({ user: customer.user, expiresAt: customer.expiresAt })
+      expect(viaHeader.headers.get('cache-control')).toBe('no-store')
+      expect(await me({ query: `?token=${encodeURIComponent(agent.token)}` })).toMatchObject({
+        status: 200,
+        body: { user: { id: agent.user.id, role: 'agent', name: '小美' }, expiresAt: agent.expiresAt },
+      })
+    })
+
+    it('answers 401 with the same error as the socket\'s: no token, a bad one, one for another secret', async () => {
+      expect(await me()).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHORIZED', message: 'token required' } } })
+      const bad = await me({ token: 'v1.forged.token' })
+      expect(bad.status).toBe(401)
+      expect(bad.body).toEqual({ error: { code: 'UNAUTHORIZED', message: 'bad token' } })
+      expect(bad.headers.get('www-authenticate')).toBe('Bearer')
+      const other = await startTestServer({ dataDir: ':memory:', secret: 'another-secret-for-this-test' })
+      const token = (await other.loginCustomer('elsewhere')).token
+      await other.stop()
+      expect(await me({ token })).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHORIZED' } } })
+    })
+  })
+
   describe('POST /api/upload', () => {
     let token: string
     beforeAll(async () => {
