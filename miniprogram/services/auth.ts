@@ -59,14 +59,14 @@ export class Auth {
 
   /**
    * Whether the server refuses the stored token (its data folder was reset, the secret
-   * changed, ...): the socket path answers a plain GET with 401 before anything else when it
-   * does. A refused token is forgotten. A network failure says nothing: false.
+   * changed, ...): `GET /api/me` answers 401 when it does. A refused token is forgotten.
+   * A network failure or any other answer says nothing: false.
    */
   async refused(): Promise<boolean> {
     const stored = this.stored
     if (stored === null) return false
     try {
-      const res = await this.platform.request({ url: `${this.server}/ws`, method: 'GET', header: { Authorization: `Bearer ${stored.token}` } })
+      const res = await this.platform.request({ url: `${this.server}/api/me`, method: 'GET', header: { Authorization: `Bearer ${stored.token}` } })
       if (res.statusCode !== 401) return false
     } catch {
       return false

@@ -108,9 +108,30 @@ it('logs in again when the server refuses the stored token (its data was reset)'
   apps.push(customer)
   const chat = page('pages/chat/chat')
   await waitFor(() => chat.instance.data.ready === true, 'the conversation after a fresh login')
-  expect(env.requests).toContain('GET /ws')
+  expect(env.requests).toContain('GET /api/me')
+  expect(env.requests).not.toContain('GET /ws')
   expect(env.requests.filter((r) => r === 'POST /api/login')).toHaveLength(1)
   expect(customer.service.session?.user?.id).not.toBe('c_gone')
+})
+
+it('keeps a token the server still takes when connects fail for another reason', async () => {
+  const env = createWxEnv()
+  const first = startCustomerApp(server, {}, env)
+  apps.push(first)
+  first.service.start()
+  await waitFor(() => first.service.state === 'open', 'the first start connected')
+  const token = first.service.auth.stored?.token
+  first.dispose()
+
+  // The socket URL is wrong (no such path): every connect fails, yet the token is good.
+  const again = startCustomerApp(server, { socket: `${server.url.replace(/^http/, 'ws')}/no-socket-here` }, env)
+  apps.push(again)
+  again.service.start()
+  // A connect waits for its probe's answer, so a second probe means the first was answered.
+  await waitFor(() => env.requests.filter((r) => r === 'GET /api/me').length >= 2, 'two token probes')
+  expect(again.service.socket?.state).toBe('reconnecting')
+  expect(again.service.auth.stored?.token).toBe(token)
+  expect(env.requests.filter((r) => r === 'POST /api/login')).toHaveLength(1)
 })
 
 it('logs in with a per-install code when wx.login fails (devtools tourist mode), and keeps it', async () => {
