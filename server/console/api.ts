@@ -1,4 +1,4 @@
-/** The HTTP calls the console makes: agent login and image upload (same origin as the page). */
+/** The HTTP calls the console makes: agent login, the token check and image upload (same origin as the page). */
 import type { AgentAuth } from './auth-store'
 
 /** A failed call; `code` is the server's error code (UNAUTHORIZED, TOO_LARGE, ...) or NETWORK. */
@@ -27,6 +27,26 @@ export async function login(fetchFn: FetchFn, username: string, password: string
     throw new ApiError('BAD_RESPONSE', 'the login reply carries no token', 200)
   }
   return { token, expiresAt: typeof expiresAt === 'number' ? expiresAt : 0, user: { id: user.id, role: 'agent', name: user.name } }
+}
+
+/** `GET /api/me` with the token → whom it belongs to and when it expires; ApiError UNAUTHORIZED (401) when refused. */
+export async function me(fetchFn: FetchFn, token: string): Promise<{ user: AgentAuth['user']; expiresAt: number }> {
+  const body = await call(fetchFn, '/api/me', { method: 'GET', headers: { authorization: `Bearer ${token}` }, cache: 'no-store' })
+  const { user, expiresAt } = body as { user?: Record<string, unknown>; expiresAt?: unknown }
+  if (typeof user !== 'object' || user === null || typeof user.id !== 'string' || typeof user.name !== 'string' || typeof expiresAt !== 'number') {
+    throw new ApiError('BAD_RESPONSE', 'the /api/me reply carries no user', 200)
+  }
+  return { user: { id: user.id, role: 'agent', name: user.name }, expiresAt }
+}
+
+/** Whether the server refuses the token: only a 401 from `GET /api/me` says so (a network failure or a 5xx says nothing). */
+export async function tokenRefused(fetchFn: FetchFn, token: string): Promise<boolean> {
+  try {
+    await me(fetchFn, token)
+    return false
+  } catch (err) {
+    return err instanceof ApiError && err.status === 401
+  }
 }
 
 /** `POST /api/upload` (multipart, one file) → the `/uploads/...` path to put in an image message. */

@@ -4,11 +4,12 @@
  */
 import { AgentDesk } from '../../src/chat'
 import type { ChatSocket } from '../../src/chat-socket'
-import { login, uploadImage, type FetchFn } from './api'
+import { login, tokenRefused, uploadImage, type FetchFn } from './api'
 import { AuthStore, isExpired, type AgentAuth } from './auth-store'
 import { connectAgent } from './connection'
 import { clear, type View } from './dom'
 import { ERROR_TEXT, TITLE, errorText } from './strings'
+import { watchToken } from './token-watch'
 import { LoginView } from './views/login-view'
 import { WorkspaceView } from './views/workspace-view'
 
@@ -20,6 +21,9 @@ export interface AppOptions {
 
 /** Close code for a token the server does not accept. */
 const UNAUTHORIZED_CLOSE = 4001
+
+/** Shown on the login page when the server stopped taking the token. */
+const LOGIN_REFUSED = '登录已失效，请重新登录'
 
 interface Session {
   socket: ChatSocket
@@ -86,7 +90,13 @@ export class App {
       }),
       // 4001: the server refused the token after the upgrade (docs/protocol.md, close codes).
       socket.on('close', ({ code }) => {
-        if (code === UNAUTHORIZED_CLOSE) queueMicrotask(() => this.logout('登录已失效，请重新登录'))
+        if (code === UNAUTHORIZED_CLOSE) queueMicrotask(() => this.logout(LOGIN_REFUSED))
+      }),
+      // A 401 before the upgrade looks like a server that is down: after failed connects, GET /api/me tells them apart.
+      watchToken({
+        socket,
+        refused: () => tokenRefused(this.options.fetch, auth.token),
+        onRefused: () => queueMicrotask(() => this.logout(LOGIN_REFUSED)),
       }),
     ]
     this.session = { socket, desk, view, offs }

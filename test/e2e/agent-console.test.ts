@@ -9,7 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Locator, Page } from 'playwright-core'
 import WebSocket from 'ws'
-import { startServer, type RunningServer } from '../../server'
+import { startServer, type RunningServer, type ServerOptions } from '../../server'
 import { ChatSocket, createNodeConnectSocket } from '../../src'
 import { AgentDesk } from '../../src/chat'
 import { launchChromium, type Browser } from '../helpers/chromium'
@@ -35,8 +35,9 @@ const cleanups: Array<() => void> = []
 const dialogs: string[] = []
 const pageErrors: string[] = []
 
-async function start(): Promise<void> {
+async function start(options: ServerOptions = {}): Promise<void> {
   server = await startServer({
+    ...options,
     port,
     host: '127.0.0.1',
     dataDir,
@@ -394,6 +395,25 @@ describe('the agent console', () => {
     await page.locator('.login-page').waitFor()
     expect(await page.evaluate(() => window.sessionStorage.length)).toBe(0)
     expect(await page.title()).toBe(TITLE)
+  })
+
+  it('logs out with a message when the server no longer takes the token (restarted with another SECRET)', async () => {
+    await page.fill('#login-username', 'demo')
+    await page.fill('#login-password', PASSWORD)
+    await page.press('#login-password', 'Enter')
+    await page.locator('.me-presence[data-online="yes"]').waitFor()
+
+    await (server as RunningServer).close()
+    server = null
+    await start({ secret: 'another-secret-so-old-tokens-are-refused' })
+    // The socket's 401 looks like a server that is down; after failed reconnects GET /api/me says which.
+    await page.locator('.login-page .login-error').filter({ hasText: '登录已失效，请重新登录' }).waitFor()
+    expect(await page.evaluate(() => window.sessionStorage.length)).toBe(0)
+
+    await page.fill('#login-username', 'demo')
+    await page.fill('#login-password', PASSWORD)
+    await page.press('#login-password', 'Enter')
+    await page.locator('.me-presence[data-online="yes"]').waitFor()
   })
 
   it('opened no dialog and threw nothing', () => {

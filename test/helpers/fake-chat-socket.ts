@@ -4,6 +4,7 @@
  */
 import mitt from 'mitt'
 import type { ChatSocketLike } from '../../src/chat'
+import { SocketError, type ErrorCode } from '../../src/errors'
 import type { ChatSocketEvents, Frame, SendOptions, SocketState } from '../../src/types'
 
 export interface FakeCall {
@@ -87,6 +88,12 @@ export class FakeChatSocket implements ChatSocketLike {
   drop(): void {
     this.state = 'reconnecting'
     this.emitter.emit('close', { code: 1006, reason: '', willReconnect: true })
+  }
+
+  /** The socket reports an error; the default, CONNECT_FAILED, is a connect attempt that failed (it will try again). */
+  error(code: ErrorCode = 'CONNECT_FAILED'): void {
+    if (code === 'CONNECT_FAILED') this.state = 'reconnecting'
+    this.emitter.emit('error', new SocketError(code, `${code} (fake)`))
   }
 
   /** The link is (back) up. */
