@@ -243,7 +243,7 @@ export class ChatService {
    * Call when an agent stayed offline through the grace period: each of their `assigned`
    * conversations (routed, not yet accepted), oldest first, goes to the online agent with the
    * fewest assigned + open, or back to the queue when no agent is online. Their `open`
-   * conversations stay theirs. Changes nothing while the agent is online. Resolves with the
+   * conversations stay theirs. Changes nothing while the agent is online. Returns the
    * conversations it moved, as they are now.
    */
   rerouteAssigned(agent: User): Outcome<Conversation[]> {
