@@ -10,6 +10,7 @@ import type { MessageView } from '../../miniprogram/pages/chat/message-view'
 import type { ChatServer } from './chat-server'
 import { find, tap } from './mp-page'
 import type { OpenPage } from './mp-page'
+import { waitFor } from './wait-for'
 import { createWxEnv } from './wx-env'
 import type { WxEnv } from './wx-env'
 
@@ -38,6 +39,14 @@ export function startCustomerApp(server: ChatServer, config: Partial<AppConfig> 
       service.dispose()
     },
   }
+}
+
+/** Waits until the chat page shows the customer's conversation, loaded; returns its id. */
+export async function conversationOnPage(page: OpenPage, customer: CustomerApp): Promise<string> {
+  await waitFor(() => page.instance.data.ready === true && page.instance.data.loaded === true, 'the conversation on the page')
+  const conversationId = customer.service.session?.client?.id
+  if (conversationId === undefined) throw new Error('no conversation client')
+  return conversationId
 }
 
 export function messagesOf(page: OpenPage): MessageView[] {

@@ -5,7 +5,7 @@
  */
 import { connectAgent, startChatServer } from '../helpers/chat-server'
 import type { ChatServer, TestAgent } from '../helpers/chat-server'
-import { messagesOf, startCustomerApp } from '../helpers/mp-app'
+import { conversationOnPage, messagesOf, startCustomerApp } from '../helpers/mp-app'
 import type { CustomerApp } from '../helpers/mp-app'
 import { find, openPage, payloadBytes, settle } from '../helpers/mp-page'
 import type { OpenPage } from '../helpers/mp-page'
@@ -28,10 +28,7 @@ function chatPage(): OpenPage {
 
 async function readyChat(customer: CustomerApp): Promise<{ page: OpenPage; conversationId: string }> {
   const page = chatPage()
-  await waitFor(() => page.instance.data.ready === true && page.instance.data.loaded === true, 'the conversation on the page')
-  const conversationId = customer.service.session?.client?.id
-  if (conversationId === undefined) throw new Error('no conversation client')
-  return { page, conversationId }
+  return { page, conversationId: await conversationOnPage(page, customer) }
 }
 
 /** The agent says `count` things, pipelined (ChatSocket keeps them in order). */

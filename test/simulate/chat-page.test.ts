@@ -8,7 +8,7 @@ import { PNG } from '../server/helpers/images'
 import { connectAgent, startChatServer } from '../helpers/chat-server'
 import type { ChatServer, TestAgent } from '../helpers/chat-server'
 import { httpRequest } from '../helpers/http'
-import { bannerText, messagesOf, startCustomerApp, typeAndSend } from '../helpers/mp-app'
+import { bannerText, conversationOnPage, messagesOf, startCustomerApp, typeAndSend } from '../helpers/mp-app'
 import type { CustomerApp } from '../helpers/mp-app'
 import { find, openPage, tap } from '../helpers/mp-page'
 import type { OpenPage } from '../helpers/mp-page'
@@ -37,10 +37,7 @@ function chatPage(): OpenPage {
 
 async function readyChat(customer: CustomerApp): Promise<{ page: OpenPage; conversationId: string }> {
   const page = chatPage()
-  await waitFor(() => page.instance.data.ready === true && page.instance.data.loaded === true, 'the conversation on the page')
-  const conversationId = customer.service.session?.client?.id
-  if (conversationId === undefined) throw new Error('no conversation client')
-  return { page, conversationId }
+  return { page, conversationId: await conversationOnPage(page, customer) }
 }
 
 const mine = (page: OpenPage, text: string) => messagesOf(page).find((m) => m.mine && m.text === text)
