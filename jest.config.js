@@ -1,25 +1,16 @@
 /** @type {import('jest').Config} */
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }]
-
-// ESM-only packages the server loads (@fastify/static → content-disposition@3). Node 20
-// requires them natively, jest's module runtime does not: compile them to CommonJS.
-const esmPackages = ['content-disposition']
-const esmTransform = {
-  [`/node_modules/(${esmPackages.join('|')})/.+\\.js$`]: ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2019' }, diagnostics: false }],
-}
-const esmIgnore = [`/node_modules/(?!(${esmPackages.join('|')})/)`]
+const { common } = require('./test/jest-common')
 
 module.exports = {
   projects: [
     {
+      ...common,
       displayName: 'node',
       testEnvironment: 'node',
-      testMatch: ['<rootDir>/test/{unit,integration,server}/**/*.test.ts'],
-      transform: { '^.+\\.ts$': tsJest, ...esmTransform },
-      transformIgnorePatterns: esmIgnore,
-      moduleFileExtensions: ['ts', 'js', 'json'],
+      testMatch: ['<rootDir>/test/{unit,integration,server,console}/**/*.test.ts'],
     },
     {
+      ...common,
       // The mini-program pages and components under miniprogram-simulate, against the real server.
       displayName: 'simulate',
       testEnvironment: 'jsdom',
@@ -27,11 +18,9 @@ module.exports = {
       testEnvironmentOptions: { customExportConditions: ['node', 'node-addons'] },
       testMatch: ['<rootDir>/test/simulate/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/simulate/setup.ts'],
-      transform: { '^.+\\.ts$': tsJest, ...esmTransform },
-      transformIgnorePatterns: esmIgnore,
-      moduleFileExtensions: ['ts', 'js', 'json'],
       // Pages import the built bundles (miniprogram/lib/); tests run the current sources.
       moduleNameMapper: {
+        ...common.moduleNameMapper,
         '^(?:\\./|(?:\\.\\./)+)lib/index$': '<rootDir>/src/miniprogram.ts',
         '^(?:\\./|(?:\\.\\./)+)lib/chat/index$': '<rootDir>/src/chat/index.ts',
       },

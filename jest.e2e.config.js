@@ -4,21 +4,13 @@
  * which needs no browser.
  * @type {import('jest').Config}
  */
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }]
-
-// ESM-only packages the server loads (as in jest.config.js): compile them to CommonJS.
-const esmPackages = ['content-disposition']
+const { common } = require('./test/jest-common')
 
 module.exports = {
+  ...common,
   displayName: 'e2e',
   testEnvironment: 'node',
   testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
-  transform: {
-    '^.+\\.ts$': tsJest,
-    [`/node_modules/(${esmPackages.join('|')})/.+\\.js$`]: ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2019' }, diagnostics: false }],
-  },
-  transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
-  moduleFileExtensions: ['ts', 'js', 'json'],
   // One browser at a time: the tests share a server and a page, and CI has 2 cores.
   maxWorkers: 1,
   testTimeout: 60_000,

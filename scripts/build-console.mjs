@@ -1,4 +1,4 @@
-// Bundles the agent console (server/console/) with esbuild into build/console/: index.html,
+// Bundles the agent console (console/) with esbuild into build/console/: index.html,
 // app.js (one IIFE with ChatSocket, the chat logic and the views) and app.css. The server
 // serves that folder at /agent/. `--outdir DIR` builds elsewhere (the e2e tests use a temp
 // folder); `--dev` adds an inline source map and skips minifying.
@@ -12,7 +12,7 @@ const args = process.argv.slice(2)
 const outdirArg = args.indexOf('--outdir')
 const outdir = outdirArg >= 0 ? path.resolve(args[outdirArg + 1]) : path.join(root, 'build/console')
 const dev = args.includes('--dev')
-const src = path.join(root, 'server/console')
+const src = path.join(root, 'console')
 
 fs.mkdirSync(outdir, { recursive: true })
 await build({

@@ -1,5 +1,5 @@
 /** One row of a conversation list: avatar, customer name, time, preview, unread badge, and an optional accept button. */
-import type { Conversation } from '../../../src/chat'
+import type { Conversation } from 'miniprogram-chat-socket/chat'
 import { badge, listTime } from '../format'
 import { h } from '../dom'
 import { STATUS_LABEL } from '../strings'

@@ -1,5 +1,5 @@
 /** The agent's login, kept in `sessionStorage`: it lives as long as the tab and goes with logout. */
-import type { User } from '../../src/chat'
+import type { User } from 'miniprogram-chat-socket/chat'
 
 export interface AgentAuth {
   token: string

@@ -3,7 +3,7 @@
  * and the chat. Owns the selection, and the page title's count of messages that arrived
  * while the tab was hidden.
  */
-import type { AgentDesk, User } from '../../../src/chat'
+import type { AgentDesk, User } from 'miniprogram-chat-socket/chat'
 import { h, setText, type View } from '../dom'
 import { TitleBadge } from '../title-badge'
 import { TITLE, errorText } from '../strings'

@@ -4,7 +4,7 @@
  * keeps the reading position when older history arrives, and pages in older history when
  * the agent scrolls near the top.
  */
-import { formatTimeLabel, shouldShowTime, type ConversationClient, type ConversationClientState, type ListChange, type ListMessage } from '../../../src/chat'
+import { formatTimeLabel, shouldShowTime, type ConversationClient, type ConversationClientState, type ListChange, type ListMessage } from 'miniprogram-chat-socket/chat'
 import { h, reconcile, setText, type View } from '../dom'
 import { messageItem, updateMessageItem, type MessageActions } from './message-item'
 

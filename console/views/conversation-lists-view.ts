@@ -4,7 +4,7 @@
  * unread counts, last message preview and time). Bound to the desk's `queue` and
  * `conversations` events.
  */
-import { previewText, type AgentDesk, type DeskConversation } from '../../../src/chat'
+import { previewText, type AgentDesk, type DeskConversation } from 'miniprogram-chat-socket/chat'
 import { h, reconcile, setText, type View } from '../dom'
 import { listTime } from '../format'
 import { conversationItem, type ItemData } from './conversation-item'

@@ -1,6 +1,5 @@
 /** The console's one ChatSocket: the browser WebSocket, the token in the URL (browsers cannot set headers). */
-import { ChatSocket } from '../../src/chat-socket'
-import { createWebConnectSocket } from '../../src/adapters/web'
+import { ChatSocket, createWebConnectSocket } from 'miniprogram-chat-socket'
 import { browserLifecycle } from './browser-lifecycle'
 
 /** `ws(s)://<this host>/ws?token=...` */

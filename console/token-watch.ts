@@ -4,7 +4,7 @@
  * and ChatSocket would retry it forever. After failed connects in a row, ask the server
  * (`GET /api/me`); when it refuses the token, stop and let the console log out.
  */
-import type { ChatSocketEvents } from '../../src/types'
+import type { ChatSocketEvents } from 'miniprogram-chat-socket'
 
 /** Failed connects in a row before the first question. */
 const ASK_AFTER_FAILURES = 2

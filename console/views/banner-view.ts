@@ -3,7 +3,7 @@
  * connecting or reconnecting (with "retry now"), red once closed. After a reconnect it
  * says so in green for a moment. `data-state` always carries the socket state.
  */
-import type { SocketState } from '../../../src/types'
+import type { SocketState } from 'miniprogram-chat-socket'
 import { h, setText, type View } from '../dom'
 import { SOCKET_STATE_LABEL } from '../strings'
 

@@ -3,7 +3,7 @@
  * newlines); images only from the server's upload path, sized before they load so the
  * list does not jump. `updateMessageItem` patches what can change for the same id (status).
  */
-import type { ListMessage } from '../../../src/chat'
+import type { ListMessage } from 'miniprogram-chat-socket/chat'
 import { h, isUploadUrl, setText } from '../dom'
 import { MESSAGE_STATUS_LABEL } from '../strings'
 import { avatar } from './avatar'

@@ -4,7 +4,7 @@
  * visible. `show(id)` switches conversations; everything bound to the previous one is
  * unbound (the desk keeps its client alive for my conversations).
  */
-import type { AgentDesk, Conversation, ConversationClient } from '../../../src/chat'
+import type { AgentDesk, Conversation, ConversationClient } from 'miniprogram-chat-socket/chat'
 import { clear, h, listen, reconcile, setText, type View } from '../dom'
 import { STATUS_LABEL, errorText } from '../strings'
 import { avatar } from './avatar'

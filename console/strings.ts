@@ -1,6 +1,6 @@
 /** The console's Simplified Chinese wording, in one place. */
-import type { ConversationStatus, MessageStatus } from '../../src/chat'
-import type { SocketState } from '../../src/types'
+import type { ConversationStatus, MessageStatus } from 'miniprogram-chat-socket/chat'
+import type { SocketState } from 'miniprogram-chat-socket'
 
 export const TITLE = '客服工作台'
 

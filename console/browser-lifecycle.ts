@@ -3,7 +3,7 @@
  * coming back make it retry at once instead of waiting out the backoff. There is no
  * "hide": an agent's hidden tab stays connected (it counts new messages in the title).
  */
-import type { LifecycleHost } from '../../src/types'
+import type { LifecycleHost } from 'miniprogram-chat-socket'
 
 type NetworkListener = (res: { isConnected: boolean; networkType: string }) => void
 

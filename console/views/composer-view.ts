@@ -4,7 +4,7 @@
  * (the client throttles them). Images go up through the upload endpoint, from the picker
  * or pasted, and are sent as image messages.
  */
-import { MAX_TEXT_LENGTH, type ConversationClient } from '../../../src/chat'
+import { MAX_TEXT_LENGTH, type ConversationClient } from 'miniprogram-chat-socket/chat'
 import { h, setText, type View } from '../dom'
 import { errorText } from '../strings'
 

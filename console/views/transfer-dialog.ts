@@ -1,5 +1,5 @@
 /** Pick another online agent to hand the conversation to; the list follows presence while open. */
-import type { AgentDesk, AgentPresence } from '../../../src/chat'
+import type { AgentDesk, AgentPresence } from 'miniprogram-chat-socket/chat'
 import { h, reconcile } from '../dom'
 import { avatar } from './avatar'
 import { openModal, type Modal } from './modal'

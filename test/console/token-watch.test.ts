@@ -1,6 +1,6 @@
-import { tokenRefused } from '../../../server/console/api'
-import { watchToken } from '../../../server/console/token-watch'
-import { FakeChatSocket, flushPromises } from '../../helpers/fake-chat-socket'
+import { tokenRefused } from '../../console/api'
+import { watchToken } from '../../console/token-watch'
+import { FakeChatSocket, flushPromises } from '../helpers/fake-chat-socket'
 
 /** A `refused` the test answers: each call waits until the test resolves it. */
 function question() {

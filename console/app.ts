@@ -2,8 +2,8 @@
  * The console's top level: the login page, or the workspace bound to one socket and one
  * AgentDesk. Logout (or an expired login) tears all of it down and returns to the login.
  */
-import { AgentDesk } from '../../src/chat'
-import type { ChatSocket } from '../../src/chat-socket'
+import { AgentDesk } from 'miniprogram-chat-socket/chat'
+import type { ChatSocket } from 'miniprogram-chat-socket'
 import { login, tokenRefused, uploadImage, type FetchFn } from './api'
 import { AuthStore, isExpired, type AgentAuth } from './auth-store'
 import { connectAgent } from './connection'
