@@ -3,7 +3,7 @@
  * AgentDesk. Logout (or an expired login) tears all of it down and returns to the login.
  */
 import { AgentDesk } from 'miniprogram-chat-socket/chat'
-import type { ChatSocket } from 'miniprogram-chat-socket'
+import { CloseCodes, type ChatSocket } from 'miniprogram-chat-socket'
 import { login, tokenRefused, uploadImage, type FetchFn } from './api'
 import { AuthStore, isExpired, type AgentAuth } from './auth-store'
 import { connectAgent } from './connection'
@@ -18,9 +18,6 @@ export interface AppOptions {
   storage: Storage
   fetch: FetchFn
 }
-
-/** Close code for a token the server does not accept. */
-const UNAUTHORIZED_CLOSE = 4001
 
 /** Shown on the login page when the server stopped taking the token. */
 const LOGIN_REFUSED = '登录已失效，请重新登录'
@@ -88,9 +85,9 @@ export class App {
       socket.on('reconnecting', () => {
         if (isExpired(auth, Date.now())) queueMicrotask(() => this.logout('登录已过期，请重新登录'))
       }),
-      // 4001: the server refused the token after the upgrade (docs/protocol.md, close codes).
+      // TOKEN_REFUSED: the server refused the token after the upgrade (docs/protocol.md, close codes).
       socket.on('close', ({ code }) => {
-        if (code === UNAUTHORIZED_CLOSE) queueMicrotask(() => this.logout(LOGIN_REFUSED))
+        if (code === CloseCodes.TOKEN_REFUSED) queueMicrotask(() => this.logout(LOGIN_REFUSED))
       }),
       // A 401 before the upgrade looks like a server that is down: after failed connects, GET /api/me tells them apart.
       watchToken({

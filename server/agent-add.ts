@@ -6,7 +6,7 @@
  */
 import readline from 'node:readline'
 import { Writable } from 'node:stream'
-import { PASSWORD_MIN_LENGTH } from './auth'
+import { PASSWORD_MIN_LENGTH } from './passwords'
 import { optionsFromEnv, resolveOptions } from './config'
 import { isChatError } from './errors'
 import { openData } from './server'

@@ -1,168 +1,33 @@
-import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
-import type { FetchLike } from './config'
-import { ChatError } from './errors'
-import type { ChatStore } from './store/sqlite'
-import type { IssuedToken, Tokens } from './tokens'
+/**
+ * Authentication of HTTP requests and socket upgrades: the token (an `Authorization: Bearer`
+ * header or `?token=`) must verify and name a user that still exists. Routes that need a
+ * user run `authenticate` as a preValidation hook and read `request.user`.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Accounts } from './accounts'
+import { isChatError } from './errors'
+import { tokenFromRequest } from './tokens'
 import type { User } from './types'
-import { jscode2session, type WechatCredentials } from './wechat'
 
-// ---- passwords: scrypt, stored as scrypt$N$r$p$salt$hash (base64url) ----
-
-const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 }
-export const PASSWORD_MIN_LENGTH = 8
-export const PASSWORD_MAX_LENGTH = 256
-export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{1,32}$/
-
-function derive(password: string, salt: Buffer, N: number, r: number, p: number, keylen: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password, salt, keylen, { N, r, p, maxmem: 128 * N * r * 2 }, (err, key) => (err ? reject(err) : resolve(key)))
-  })
-}
-
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16)
-  const { N, r, p, keylen } = SCRYPT
-  const key = await derive(password, salt, N, r, p, keylen)
-  return ['scrypt', N, r, p, salt.toString('base64url'), key.toString('base64url')].join('$')
-}
-
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const parts = stored.split('$')
-  if (parts.length !== 6 || parts[0] !== 'scrypt') return false
-  const [N, r, p] = parts.slice(1, 4).map(Number)
-  const expected = Buffer.from(parts[5], 'base64url')
-  const key = await derive(password, Buffer.from(parts[4], 'base64url'), N, r, p, expected.length)
-  return timingSafeEqual(key, expected)
-}
-
-/** A hash of nothing: verifying against it makes an unknown username cost as much as a wrong password. */
-let dummyHash: Promise<string> | undefined
-
-export function validatePassword(password: unknown): string {
-  if (typeof password !== 'string' || password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) {
-    throw new ChatError('BAD_REQUEST', `password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`)
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by `authenticate` on routes that need a token. */
+    user: User | null
+    /** When that token expires (ms since epoch), set with `user`. */
+    tokenExpiresAt: number | null
   }
-  return password
 }
 
-export function validateUsername(username: unknown): string {
-  if (typeof username !== 'string' || !USERNAME_PATTERN.test(username)) {
-    throw new ChatError('BAD_REQUEST', 'username must be 1 to 32 letters, digits, dots, dashes or underscores')
-  }
-  return username
-}
-
-/** 12 characters from a 62-letter alphabet (~71 bits). */
-export function generatePassword(): string {
-  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789'
-  const bytes = randomBytes(12)
-  let out = ''
-  for (const b of bytes) out += alphabet[b % alphabet.length]
-  return out
-}
-
-export interface LoginResult extends IssuedToken {
-  user: User
-}
-
-/** What a good token says: `GET /api/me`. */
-export interface Identity {
-  user: User
-  /** ms since epoch. */
-  expiresAt: number
-}
-
-export interface AccountsOptions {
-  wechat: WechatCredentials | null
-  fetch?: FetchLike
-  now?: () => number
-}
-
-export interface DemoAgentResult {
-  username: string
-  name: string
-  password: string
-  /** True when the password was generated here (print it); false when it came from the options (don't). */
-  generated: boolean
-}
-
-/** Who may log in and as whom: customers by login code, agents by password, everyone's socket by token. */
-export class Accounts {
-  private readonly now: () => number
-
-  constructor(
-    private readonly store: ChatStore,
-    private readonly tokens: Tokens,
-    private readonly options: AccountsOptions,
-  ) {
-    this.now = options.now ?? Date.now
-  }
-
-  get devMode(): boolean {
-    return this.options.wechat === null
-  }
-
-  /**
-   * `POST /api/login {code}`. In dev mode (no WeChat credentials) a code maps to a stable
-   * customer; otherwise the code goes through jscode2session and the openid does.
-   */
-  async customerLogin(code: string): Promise<LoginResult> {
-    let loginKey: string
-    if (this.options.wechat === null) {
-      loginKey = `dev:${code}`
-    } else {
-      const fetchImpl = this.options.fetch ?? (globalThis.fetch as unknown as FetchLike)
-      const session = await jscode2session(code, this.options.wechat, fetchImpl)
-      loginKey = `wx:${session.openid}`
+/** A preValidation hook: 401 with a JSON error unless the request carries a good token (header or ?token=). */
+export function authenticate(accounts: Accounts) {
+  return async function (request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    try {
+      const identity = accounts.identify(tokenFromRequest(request.headers, request.query))
+      request.user = identity.user
+      request.tokenExpiresAt = identity.expiresAt
+    } catch (err) {
+      if (!isChatError(err)) throw err
+      await reply.code(401).header('www-authenticate', 'Bearer').send({ error: err.toJSON() })
     }
-    const id = `c_${createHash('sha256').update(loginKey).digest('hex').slice(0, 16)}`
-    const user = this.store.ensureCustomer({ id, name: `顾客 ${id.slice(-4)}`, loginKey }, this.now())
-    return { ...this.tokens.sign(user.id, 'customer'), user }
-  }
-
-  /** `POST /api/agent/login`. Unknown user and wrong password fail alike, in about the same time. */
-  async agentLogin(username: string, password: string): Promise<LoginResult> {
-    const agent = USERNAME_PATTERN.test(username) ? this.store.agentByUsername(username) : undefined
-    const ok = password.length <= PASSWORD_MAX_LENGTH &&
-      (await verifyPassword(password, agent?.passwordHash ?? (await (dummyHash ??= hashPassword('')))))
-    if (!agent || !ok) throw new ChatError('UNAUTHORIZED', 'wrong username or password')
-    const user: User = { id: agent.id, role: 'agent', name: agent.name }
-    return { ...this.tokens.sign(user.id, 'agent'), user }
-  }
-
-  /** Creates an agent; CONFLICT when the username is taken, unless `replace` (then the password is reset). */
-  async addAgent(input: { username: string; password: string; name?: string; replace?: boolean }): Promise<{ user: User; created: boolean }> {
-    const username = validateUsername(input.username)
-    const passwordHash = await hashPassword(validatePassword(input.password))
-    const existing = this.store.agentByUsername(username)
-    if (existing) {
-      if (!input.replace) throw new ChatError('CONFLICT', `agent ${username} already exists`)
-      this.store.setAgentPassword(username, passwordHash)
-      return { user: { id: existing.id, role: 'agent', name: existing.name }, created: false }
-    }
-    const name = (input.name ?? username).trim() || username
-    const user = this.store.insertAgent({ id: `a_${randomBytes(6).toString('hex')}`, name, username, passwordHash }, this.now())
-    return { user, created: true }
-  }
-
-  /** Creates the demo agent when there is no agent at all; returns what to print. */
-  async ensureDemoAgent(demo: { username: string; name: string; password?: string }): Promise<DemoAgentResult | null> {
-    if (this.store.agentCount() > 0) return null
-    const password = demo.password ?? generatePassword()
-    await this.addAgent({ username: demo.username, password, name: demo.name })
-    return { username: demo.username, name: demo.name, password, generated: demo.password === undefined }
-  }
-
-  /** The user a token belongs to; UNAUTHORIZED when the token is bad or its user is gone. */
-  authenticate(token: string | undefined): User {
-    return this.identify(token).user
-  }
-
-  /** The user a token belongs to and when it expires (ms since epoch); UNAUTHORIZED as `authenticate`. */
-  identify(token: string | undefined): Identity {
-    const claims = this.tokens.verify(token)
-    const user = this.store.user(claims.sub)
-    if (!user || user.role !== claims.role) throw new ChatError('UNAUTHORIZED', 'unknown user')
-    return { user, expiresAt: claims.exp * 1000 }
   }
 }

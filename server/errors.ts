@@ -1,21 +1,8 @@
-/** Codes a client can branch on; they travel as `error.code` in `reply` and `error` frames and HTTP bodies. */
-export const ChatErrorCodes = {
-  BAD_REQUEST: 'BAD_REQUEST',
-  UNKNOWN_TYPE: 'UNKNOWN_TYPE',
-  UNAUTHORIZED: 'UNAUTHORIZED',
-  FORBIDDEN: 'FORBIDDEN',
-  NOT_FOUND: 'NOT_FOUND',
-  CONFLICT: 'CONFLICT',
-  TOO_LONG: 'TOO_LONG',
-  TOO_LARGE: 'TOO_LARGE',
-  UNSUPPORTED_TYPE: 'UNSUPPORTED_TYPE',
-  RATE_LIMITED: 'RATE_LIMITED',
-  CLOSED: 'CLOSED',
-  UPSTREAM: 'UPSTREAM',
-  INTERNAL: 'INTERNAL',
-} as const
+import { ServerErrorCodes, type ServerErrorCode } from '../src/protocol'
 
-export type ChatErrorCode = (typeof ChatErrorCodes)[keyof typeof ChatErrorCodes]
+/** The protocol's server error codes (src/protocol/codes.ts), under the server's name. */
+export const ChatErrorCodes = ServerErrorCodes
+export type ChatErrorCode = ServerErrorCode
 
 const HTTP_STATUS: Record<ChatErrorCode, number> = {
   BAD_REQUEST: 400,

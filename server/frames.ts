@@ -1,4 +1,5 @@
 import { ChatError } from './errors'
+import type { ClientFrame, HistoryRequest, MessageFrame, SyncRequest } from '../src/protocol'
 import type { ImageRef } from './types'
 import { uploadNameFromUrl } from './uploads'
 
@@ -9,23 +10,8 @@ export interface RawFrame {
   [key: string]: unknown
 }
 
-export type MessageFrame =
-  | { type: 'message'; id: string; conversationId?: string; kind: 'text'; text: string }
-  | { type: 'message'; id: string; conversationId?: string; kind: 'image'; image: ImageRef }
-
-/** Every frame a client may send, after validation. */
-export type ClientFrame =
-  | { type: 'ping' }
-  | { type: 'session'; id: string }
-  | { type: 'open'; id: string }
-  | { type: 'sync'; id: string; conversationId: string; afterSeq: number; limit: number }
-  | { type: 'history'; id: string; conversationId: string; beforeSeq: number; limit: number }
-  | { type: 'accept'; id: string; conversationId: string }
-  | { type: 'transfer'; id: string; conversationId: string; toAgentId: string }
-  | { type: 'close'; id: string; conversationId: string }
-  | { type: 'read'; id: string; conversationId: string; seq: number }
-  | { type: 'typing'; conversationId: string }
-  | MessageFrame
+/** A client frame after validation: page limits filled in with their defaults. */
+export type ValidFrame = Exclude<ClientFrame, SyncRequest | HistoryRequest> | Required<SyncRequest> | Required<HistoryRequest>
 
 export const PAGE_LIMITS = {
   sync: { default: 100, max: 200 },
@@ -124,7 +110,7 @@ function message(frame: RawFrame, id: string, textMaxLength: number): MessageFra
 }
 
 /** Checks a decoded frame's fields for its type. Throws ChatError: UNKNOWN_TYPE, BAD_REQUEST or TOO_LONG. */
-export function validateFrame(frame: RawFrame, options: { textMaxLength: number }): ClientFrame {
+export function validateFrame(frame: RawFrame, options: { textMaxLength: number }): ValidFrame {
   switch (frame.type) {
     case 'ping':
       return { type: 'ping' }

@@ -1,26 +1,6 @@
-import type { WebSocket } from 'ws'
-import type { TokenBucket } from './rate-limit'
-import type { Delivery, Presence } from './routing'
+import type { Connection } from './connection'
+import type { Delivery, Presence } from './conversations'
 import type { OutFrame, User } from './types'
-
-const OPEN = 1
-
-/** One authenticated socket. */
-export class Connection {
-  /** Cleared by each liveness sweep, set by any pong or frame; a socket still clear at the next sweep is dead. */
-  alive = true
-
-  constructor(
-    readonly id: number,
-    readonly ws: WebSocket,
-    readonly user: User,
-    readonly limiter: TokenBucket,
-  ) {}
-
-  send(frame: OutFrame): void {
-    if (this.ws.readyState === OPEN) this.ws.send(JSON.stringify(frame))
-  }
-}
 
 /** The open connections by user, and which agents are online (an agent with at least one socket). */
 export class Hub implements Presence {
@@ -74,7 +54,7 @@ export class Hub implements Presence {
       if (d.skipSender && sender) targets.delete(sender)
       if (targets.size === 0) continue
       const data = JSON.stringify(d.frame)
-      for (const c of targets) if (c.ws.readyState === OPEN) c.ws.send(data)
+      for (const c of targets) if (c.ws.readyState === c.ws.OPEN) c.ws.send(data)
     }
   }
 }

@@ -5,12 +5,12 @@ import path from 'node:path'
 import fastifyMultipart from '@fastify/multipart'
 import fastifyWebsocket from '@fastify/websocket'
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
-import { Accounts, type DemoAgentResult } from './auth'
+import { Accounts, type DemoAgentResult } from './accounts'
 import { MAX_FRAME_BYTES, MEMORY, resolveOptions, type ResolvedOptions, type ServerOptions } from './config'
 import { registerHttp } from './http'
 import { Hub } from './hub'
-import { ChatService } from './routing'
-import { ChatSockets } from './socket'
+import { Conversations } from './conversations'
+import { SocketHandler } from './socket-handler'
 import { ChatStore } from './store/sqlite'
 import { loadOrCreateSecret, Tokens } from './tokens'
 import { Uploads } from './uploads'
@@ -83,7 +83,7 @@ export async function startServer(input: ServerOptions = {}): Promise<RunningSer
   try {
     const demoAgent = options.demoAgent === false ? null : await accounts.ensureDemoAgent(options.demoAgent)
     const hub = new Hub()
-    const chat = new ChatService(store, hub)
+    const chat = new Conversations(store, hub)
     const uploads = new Uploads(paths.uploadsDir)
     let closing = false
 
@@ -96,7 +96,7 @@ export async function startServer(input: ServerOptions = {}): Promise<RunningSer
       // A number where a string belongs is a client bug to report, not to paper over.
       ajv: { customOptions: { coerceTypes: false } },
     })
-    const sockets = new ChatSockets({ accounts, chat, hub, uploads, options, log: app.log })
+    const sockets = new SocketHandler({ accounts, chat, hub, uploads, options, log: app.log })
 
     // One log line per HTTP request (upgrades that succeed are logged by the socket).
     app.addHook('onResponse', async (request, reply) => {

@@ -1,8 +1,8 @@
 /**
  * The chat layer's shapes, as they travel on the wire (see docs/protocol.md). One
- * definition, shared with the clients' chat logic in src/chat/types.ts.
+ * definition, shared with the clients in src/protocol/.
  */
-import type { ImageContent, User } from '../src/chat/types'
+import type { ImageContent, User } from '../src/protocol'
 
 export type {
   AgentPresence,
@@ -14,7 +14,7 @@ export type {
   Role,
   Sender,
   User,
-} from '../src/chat/types'
+} from '../src/protocol'
 
 export type UserRole = User['role']
 export type ImageRef = ImageContent

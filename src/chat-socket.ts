@@ -1,11 +1,12 @@
-import mitt, { type Handler } from 'mitt'
 import { backoffDelay } from './backoff'
 import { TimerSlot } from './clock'
+import { createEmitter, type Emitter } from './emitter'
 import { ErrorCodes, SocketError, type ErrorCode } from './errors'
 import { Heartbeat } from './heartbeat'
 import { bindLifecycle } from './lifecycle'
 import { resolveOptions, type ResolvedOptions } from './options'
-import { PING, checkCloseArgs, isAck, isFrame, isReply } from './protocol'
+import { checkCloseArgs } from './close-args'
+import { CloseCodes, PING, isAck, isFrame, isReply } from './protocol'
 import { SendQueue, type Push } from './send-queue'
 import type {
   AckFrame,
@@ -19,10 +20,10 @@ import type {
   SocketTaskLike,
 } from './types'
 
-type Listener<T> = Handler<T> & { original?: Handler<T> }
+type Handler<T> = (event: T) => void
 
 /** Code of a link ChatSocket abandoned itself (heartbeat or connect timeout, failed send). */
-const ABANDONED = 4000
+const ABANDONED = CloseCodes.ABANDONED
 
 /**
  * A chat link that survives a phone: heartbeats, reconnect with backoff and jitter, an acked
@@ -37,7 +38,7 @@ const ABANDONED = 4000
  */
 export class ChatSocket {
   private readonly o: ResolvedOptions
-  private readonly emitter = mitt<ChatSocketEvents>()
+  private readonly emitter: Emitter<ChatSocketEvents>
   private readonly queue: SendQueue
   private readonly heartbeat: Heartbeat | null
   private readonly retryTimer: TimerSlot
@@ -61,6 +62,13 @@ export class ChatSocket {
   constructor(options: ChatSocketOptions) {
     this.o = resolveOptions(options)
     const { clock, heartbeat } = this.o
+    // A throwing handler is rethrown from a timer, outside the socket's own callbacks.
+    this.emitter = createEmitter({
+      report: (err) =>
+        clock.setTimeout(() => {
+          throw err
+        }, 0),
+    })
     this.queue = new SendQueue(clock, (p) => this.error('TIMEOUT', `no answer to ${p.id} in time`, undefined, p.id))
     this.retryTimer = new TimerSlot(clock)
     this.connectTimer = new TimerSlot(clock)
@@ -141,35 +149,20 @@ export class ChatSocket {
   }
 
   on<K extends keyof ChatSocketEvents>(type: K, fn: Handler<ChatSocketEvents[K]>): () => void {
-    this.emitter.on(type, fn)
-    return () => this.off(type, fn)
+    return this.emitter.on(type, fn)
   }
 
   once<K extends keyof ChatSocketEvents>(type: K, fn: Handler<ChatSocketEvents[K]>): () => void {
-    const wrapper: Listener<ChatSocketEvents[K]> = (event) => {
-      this.off(type, fn)
-      fn(event)
-    }
-    wrapper.original = fn
-    this.emitter.on(type, wrapper)
-    return () => this.off(type, fn)
+    return this.emitter.once(type, fn)
   }
 
   /** Handlers registered for `type`, or for every event: lets a page check it cleaned up after itself. */
   listenerCount(type?: keyof ChatSocketEvents): number {
-    let n = 0
-    this.emitter.all.forEach((list, key) => {
-      if (type === undefined || key === type) n += list.length
-    })
-    return n
+    return this.emitter.listenerCount(type)
   }
 
   off<K extends keyof ChatSocketEvents>(type: K, fn?: Handler<ChatSocketEvents[K]>): void {
-    const list = this.emitter.all.get(type) as Array<Listener<ChatSocketEvents[K]>> | undefined
-    if (!list) return
-    if (!fn) return void list.splice(0)
-    const index = list.findIndex((h) => h === fn || h.original === fn)
-    if (index >= 0) list.splice(index, 1)
+    this.emitter.off(type, fn)
   }
 
   // ── connecting ────────────────────────────────────────────────────────────
@@ -411,19 +404,8 @@ export class ChatSocket {
     this.emit('state', { from, to })
   }
 
-  /** Calls every handler even if one throws; the exception is rethrown from a timer, outside our callbacks. */
   private emit<K extends keyof ChatSocketEvents>(type: K, event: ChatSocketEvents[K]): void {
-    const list = this.emitter.all.get(type) as Array<Handler<ChatSocketEvents[K]>> | undefined
-    if (!list || list.length === 0) return
-    for (const handler of list.slice()) {
-      try {
-        handler(event)
-      } catch (err) {
-        this.o.clock.setTimeout(() => {
-          throw err
-        }, 0)
-      }
-    }
+    this.emitter.emit(type, event)
   }
 
   private error(code: ErrorCode, message: string, cause?: unknown, id?: string): SocketError {

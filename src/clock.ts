@@ -1,6 +1,14 @@
-import type { Clock } from './types'
+/**
+ * Time, injected everywhere something waits (the library, the chat layer, the pages, the
+ * server), so tests control it with jest's fake timers or a clock of their own.
+ */
+export interface Clock {
+  now(): number
+  setTimeout(fn: () => void, ms: number): unknown
+  clearTimeout(handle: unknown): void
+}
 
-/** The global timers, looked up at each call so test fake timers installed later still apply. */
+/** The global timers and `Date.now` (mini-programs, browsers and Node alike), looked up at each call so test fake timers installed later still apply. */
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),

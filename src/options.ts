@@ -1,5 +1,6 @@
 import { systemClock } from './clock'
-import { createIdGenerator, jsonCodec } from './protocol'
+import { createIdGenerator } from './ids'
+import { jsonCodec } from './protocol'
 import type {
   ChatSocketOptions,
   Clock,

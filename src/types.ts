@@ -1,4 +1,10 @@
+import type { Clock } from './clock'
 import type { SocketError } from './errors'
+import type { AckFrame, Codec, ErrorBody, Frame, ReplyFrame } from './protocol'
+
+export type { AckFrame, Codec, ErrorBody, Frame, ReplyFrame }
+
+export type { Clock }
 
 /** The subset of WeChat's `SocketTask` that ChatSocket uses. qq/tt/uni/Taro tasks share this shape. */
 export interface SocketTaskLike {
@@ -29,35 +35,10 @@ export interface ConnectSocketOptions {
 /** `wx.connectSocket`, or an adapter of the same shape. */
 export type ConnectSocket = (options: ConnectSocketOptions) => SocketTaskLike
 
-/** A frame on the wire: a JSON object with a string `type`. */
-export interface Frame {
-  type: string
-  id?: string
-  [key: string]: unknown
-}
-
 /** What `send` and `request` take: any object with a string `type` (an `id` is added unless present). */
 export interface OutgoingMessage {
   type: string
   id?: string
-}
-
-export interface AckFrame extends Frame {
-  type: 'ack'
-  id: string
-}
-
-export interface ReplyFrame<T = unknown> extends Frame {
-  type: 'reply'
-  id: string
-  data?: T
-  error?: { code: string; message: string }
-}
-
-/** Turns frames into wire data and back. `decode` throws on anything it cannot read. */
-export interface Codec {
-  encode(frame: Frame): string | ArrayBuffer
-  decode(data: string | ArrayBuffer): Frame
 }
 
 export type SocketState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed'
@@ -107,13 +88,6 @@ export interface QueueOptions {
   maxSize?: number
   /** ms a send may wait for its ack before it rejects with TIMEOUT. Default 15000. */
   sendTimeout?: number
-}
-
-/** Timer functions, injectable so tests control time. */
-export interface Clock {
-  now(): number
-  setTimeout(fn: () => void, ms: number): unknown
-  clearTimeout(handle: unknown): void
 }
 
 /** The app lifecycle hooks ChatSocket listens to (`wx` by default). */

@@ -12,16 +12,13 @@ import type { AppConfig } from '../config'
 import { socketUrl } from '../config'
 import { CustomerSession, createEmitter } from '../lib/chat/index'
 import type { ConversationClient, ImageContent } from '../lib/chat/index'
-import { ChatSocket } from '../lib/index'
+import { ChatSocket, CloseCodes, ErrorCodes } from '../lib/index'
 import type { ChatSocketOptions, SocketState } from '../lib/index'
 import { Auth } from './auth'
 import type { Platform } from './platform'
 
 /** After this many connect attempts failed in a row, ask the server whether it still takes our token. */
 const PROBE_AFTER_FAILURES = 2
-
-/** Close code of a link the server ended because of the token (docs/protocol.md). */
-const TOKEN_REFUSED = 4001
 
 export type ChatServiceEvents = {
   /** The shared socket's state: what the connection banners show. */
@@ -123,10 +120,10 @@ export class ChatService {
       }),
       socket.on('error', (err) => {
         // Compared by code, not instanceof: the chat and socket bundles are separate files.
-        if (err.code === 'CONNECT_FAILED') this.failedConnects++
+        if (err.code === ErrorCodes.CONNECT_FAILED) this.failedConnects++
       }),
       socket.on('close', (event) => {
-        if (event.code === TOKEN_REFUSED) this.auth.invalidate()
+        if (event.code === CloseCodes.TOKEN_REFUSED) this.auth.invalidate()
       }),
     )
     const session = new CustomerSession({

@@ -4,11 +4,12 @@
  * accept / transfer / close. Kept current from `conversation`, `message`, `read` and
  * `presence` pushes, and re-fetched (`session`) after every reconnect.
  */
+import type { AcceptRequest, CloseRequest, Outgoing, TransferRequest } from '../protocol'
 import type { Clock, Frame } from '../types'
 import { ConversationClient } from './conversation-client'
 import type { ListMessage } from './message-list'
 import type { ClientSettings } from './customer-session'
-import { createEmitter } from './emitter'
+import { createEmitter } from '../emitter'
 import {
   isObject,
   parseAgent,
@@ -203,7 +204,7 @@ export class AgentDesk {
     this.emitter.clear()
   }
 
-  private async act(frame: Frame): Promise<Conversation> {
+  private async act(frame: Outgoing<AcceptRequest | TransferRequest | CloseRequest>): Promise<Conversation> {
     this.assertLive(frame.type)
     const conversation = parseConversationReply(await this.socket.request(frame))
     if (conversation === null) throw new Error(`${frame.type}: the reply carries no conversation`)

@@ -5,9 +5,11 @@
  *
  * Methods never reject: failures set message statuses and are reported as `error` events.
  */
+import { ErrorCodes } from '../errors'
+import { ServerErrorCodes, type HistoryRequest, type MessageFrame, type MessagePage, type Outgoing, type SyncRequest } from '../protocol'
 import type { Clock, Frame } from '../types'
-import { defaultClock } from './clock'
-import { createEmitter } from './emitter'
+import { systemClock } from '../clock'
+import { createEmitter } from '../emitter'
 import { createLocalIdGenerator } from './local-id'
 import { MessageList } from './message-list'
 import type { ListChange, ListMessage } from './message-list'
@@ -132,7 +134,7 @@ export class ConversationClient {
     this.user = user
     this.socket = socket
     this.current = conversation
-    this.clock = options.clock ?? defaultClock
+    this.clock = options.clock ?? systemClock
     this.generateId = options.generateId ?? socketIds(socket) ?? createLocalIdGenerator(Math.random, () => this.clock.now())
     this.historyPageSize = settings.historyPageSize
     this.syncPageSize = settings.syncPageSize
@@ -325,9 +327,7 @@ export class ConversationClient {
   }
 
   private async transmit(item: ListMessage, attempt = 0): Promise<ListMessage> {
-    const frame: Frame = { type: 'message', id: item.id, conversationId: this.id, kind: item.kind }
-    if (item.text !== undefined) frame.text = item.text
-    if (item.image !== undefined) frame.image = { ...item.image }
+    const frame = messageFrame(this.id, item)
     try {
       const ack = await this.socket.send(frame)
       if (this.disposed) return this.list.get(item.id) ?? item
@@ -369,7 +369,7 @@ export class ConversationClient {
 
   private async runLoad(): Promise<void> {
     try {
-      const page = await this.fetch('history', { beforeSeq: 0, limit: this.historyPageSize })
+      const page = await this.fetch({ type: 'history', conversationId: this.id, beforeSeq: 0, limit: this.historyPageSize })
       if (this.disposed) return
       this.list.merge(page.messages)
       this.setFlags({ loaded: true, hasMore: page.hasMore })
@@ -380,7 +380,7 @@ export class ConversationClient {
 
   private async runOlder(beforeSeq: number): Promise<boolean> {
     try {
-      const page = await this.fetch('history', { beforeSeq, limit: this.historyPageSize })
+      const page = await this.fetch({ type: 'history', conversationId: this.id, beforeSeq, limit: this.historyPageSize })
       if (this.disposed) return false
       this.list.merge(page.messages)
       return page.hasMore
@@ -396,7 +396,7 @@ export class ConversationClient {
         this.syncAgain = false
         for (;;) {
           const afterSeq = this.list.contiguousSeq
-          const page = await this.fetch('sync', { afterSeq, limit: this.syncPageSize })
+          const page = await this.fetch({ type: 'sync', conversationId: this.id, afterSeq, limit: this.syncPageSize })
           if (this.disposed) return
           this.receive(page.messages)
           // Stop when the server has no more, or when a page closed no gap (nothing to gain by asking again).
@@ -408,8 +408,8 @@ export class ConversationClient {
     }
   }
 
-  private async fetch(type: 'history' | 'sync', fields: Record<string, number>): Promise<{ messages: ChatMessage[]; hasMore: boolean }> {
-    const data = await this.socket.request({ type, conversationId: this.id, ...fields })
+  private async fetch(request: Outgoing<SyncRequest | HistoryRequest>): Promise<MessagePage> {
+    const data = await this.socket.request(request)
     const page = parseMessagePage(data)
     return { messages: page.messages.filter((m) => m.conversationId === this.id), hasMore: page.hasMore }
   }
@@ -506,8 +506,15 @@ export function peerRole(role: User['role']): User['role'] {
 }
 
 function isRateLimited(err: unknown): boolean {
+  // Compared by code, not instanceof: the chat and socket bundles are separate files.
   const e = err as { code?: unknown; serverCode?: unknown } | null
-  return typeof e === 'object' && e !== null && e.code === 'SERVER' && e.serverCode === 'RATE_LIMITED'
+  return typeof e === 'object' && e !== null && e.code === ErrorCodes.SERVER && e.serverCode === ServerErrorCodes.RATE_LIMITED
+}
+
+function messageFrame(conversationId: string, item: ListMessage): MessageFrame {
+  const base = { type: 'message' as const, id: item.id, conversationId }
+  if (item.kind === 'image' && item.image !== undefined) return { ...base, kind: 'image', image: { ...item.image } }
+  return { ...base, kind: 'text', text: item.text ?? '' }
 }
 
 function readSeqOf(conversation: Conversation, role: User['role']): number {

@@ -6,7 +6,7 @@
 import type { Clock } from '../types'
 import { ConversationClient } from './conversation-client'
 import type { ConversationClientOptions } from './conversation-client'
-import { createEmitter } from './emitter'
+import { createEmitter } from '../emitter'
 import { isObject, parseConversation, parseConversationEvent, parseConversationReply, parseConversations, parseUser } from './parse'
 import type { ChatSocketLike, Conversation, ConversationEvent, ConversationStatus, User } from './types'
 

@@ -4,7 +4,7 @@
  * Every change is announced precisely (appended at n, updated i, prepended k, ...) so a
  * mini-program page can `setData` paths instead of the whole list.
  */
-import { createEmitter } from './emitter'
+import { createEmitter } from '../emitter'
 import type { ChatMessage, ImageContent, MessageKind, Sender } from './types'
 
 /** Status of my own messages. Other people's messages have status `null`. */

@@ -1,6 +1,6 @@
 /**
  * The agent console in real headless Chromium against the reference server (in-process,
- * port 0, temp DATA_DIR). Customers are ChatSockets on the Node adapter with the shared
+ * port 0, temp DATA_DIR). Customers are SocketHandler on the Node adapter with the shared
  * chat logic. The steps run in order on one page, like one agent's shift.
  */
 import { spawnSync } from 'node:child_process'

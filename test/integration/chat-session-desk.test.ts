@@ -1,5 +1,5 @@
 /**
- * The chat logic over real ChatSockets (Node adapter) against the real reference server:
+ * The chat logic over real SocketHandler (Node adapter) against the real reference server:
  * a customer session and an agent desk talk, the server restarts mid-conversation, and
  * nothing is lost or doubled.
  */

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import { AgentGrace } from '../../server/agent-grace'
-import { NOTICES } from '../../server/routing'
+import { NOTICES } from '../../server/conversations'
 import { ManualTimers } from './helpers/manual-timers'
 import { DEMO, startTestServer, tempDir, type TestServer } from './helpers/server-harness'
 import { TestClient } from './helpers/ws-client'

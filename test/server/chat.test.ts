@@ -1,4 +1,4 @@
-import { NOTICES } from '../../server/routing'
+import { NOTICES } from '../../server/conversations'
 import { PNG } from './helpers/images'
 import { startTestServer, type TestServer } from './helpers/server-harness'
 import { TestClient } from './helpers/ws-client'

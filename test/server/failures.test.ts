@@ -1,6 +1,6 @@
 import net from 'node:net'
-import { Accounts } from '../../server/auth'
-import { ChatService } from '../../server/routing'
+import { Accounts } from '../../server/accounts'
+import { Conversations } from '../../server/conversations'
 import { startServer } from '../../server/server'
 import { postJson, startTestServer } from './helpers/server-harness'
 import { TestClient } from './helpers/ws-client'
@@ -15,7 +15,7 @@ describe('server failure paths', () => {
     const server = await startTestServer({ dataDir: ':memory:' })
     try {
       const c = await TestClient.connect(server.wsUrl, (await server.loginCustomer('x')).token)
-      jest.spyOn(ChatService.prototype, 'session').mockImplementationOnce(() => {
+      jest.spyOn(Conversations.prototype, 'session').mockImplementationOnce(() => {
         throw new Error('disk on fire')
       })
       const answer = await c.call({ type: 'session' })

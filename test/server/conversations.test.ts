@@ -1,14 +1,14 @@
-import { ChatService, NOTICES, type Delivery } from '../../server/routing'
+import { Conversations, NOTICES, type Delivery } from '../../server/conversations'
 import { ChatStore } from '../../server/store/sqlite'
 import type { User } from '../../server/types'
 
-/** ChatService alone: an in-memory store, presence as a plain array. */
+/** Conversations alone: an in-memory store, presence as a plain array. */
 function setup() {
   const store = new ChatStore(':memory:')
   const online: string[] = []
   let n = 0
   let now = 1_000
-  const chat = new ChatService(store, { onlineAgentIds: () => [...online] }, { now: () => ++now, newId: (p) => `${p}_${++n}` })
+  const chat = new Conversations(store, { onlineAgentIds: () => [...online] }, { now: () => ++now, newId: (p) => `${p}_${++n}` })
   const agent = (id: string, name: string): User => store.insertAgent({ id, name, username: id, passwordHash: 'x' }, 0)
   const customer = (id: string): User => store.ensureCustomer({ id, name: `顾客 ${id}`, loginKey: `dev:${id}` }, 0)
   const goOnline = (user: User): Delivery[] => {
@@ -24,7 +24,7 @@ const noImages = () => false
 const frames = (ds: Delivery[]) => ds.map((d) => d.frame)
 const notices = (ds: Delivery[]) => frames(ds).filter((f) => f.type === 'message').map((f) => (f.message as { text: string }).text)
 
-describe('ChatService routing', () => {
+describe('Conversations routing', () => {
   it('queues a conversation when no agent is online, with a notice to the customer', () => {
     const { chat, customer, store } = setup()
     const c = customer('c1')
@@ -163,7 +163,7 @@ describe('ChatService routing', () => {
   })
 })
 
-describe('ChatService: an agent gone past the grace period', () => {
+describe('Conversations: an agent gone past the grace period', () => {
   const goOffline = (online: string[], id: string): void => void online.splice(online.indexOf(id), 1)
 
   it('routes their assigned conversations to the online agent with the fewest assigned + open, oldest first; open ones stay', () => {
@@ -239,7 +239,7 @@ describe('ChatService: an agent gone past the grace period', () => {
   })
 })
 
-describe('ChatService messages', () => {
+describe('Conversations messages', () => {
   it('acks a resent id with its original seq and ts, storing and delivering nothing', () => {
     const { chat, customer, store } = setup()
     const c = customer('c1')

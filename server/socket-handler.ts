@@ -1,37 +1,24 @@
 import type {} from '@fastify/websocket'
-import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { WebSocket } from 'ws'
 import { AgentGrace } from './agent-grace'
-import type { Accounts } from './auth'
+import type { Accounts } from './accounts'
 import type { ResolvedOptions } from './config'
 import { ChatError, isChatError } from './errors'
-import { decodeFrame, validateFrame, type ClientFrame } from './frames'
-import { Connection, Hub } from './hub'
+import { CloseCodes } from '../src/protocol'
+import { decodeFrame, validateFrame, type ValidFrame } from './frames'
+import { authenticate } from './auth'
+import { Connection } from './connection'
+import type { Hub } from './hub'
 import { TokenBucket } from './rate-limit'
-import type { ChatService, Outcome } from './routing'
-import { tokenFromRequest } from './tokens'
+import type { Conversations, Outcome } from './conversations'
 import type { Conversation, User } from './types'
 import type { Uploads } from './uploads'
 import { uploadNameFromUrl } from './uploads'
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Set by `authenticate` on routes that need a token. */
-    user: User | null
-    /** When that token expires (ms since epoch), set with `user`. */
-    tokenExpiresAt: number | null
-  }
-}
-
-/** WebSocket close codes this server sends (see docs/protocol.md). 1009 comes from ws itself (maxPayload). */
-export const CloseCodes = {
-  GOING_AWAY: 1001,
-  INTERNAL: 1011,
-} as const
-
-export interface SocketDeps {
+export interface SocketHandlerDeps {
   accounts: Accounts
-  chat: ChatService
+  chat: Conversations
   hub: Hub
   uploads: Uploads
   options: ResolvedOptions
@@ -57,31 +44,18 @@ function logged(log: ConnLog, event: string, outcome: Outcome<{ conversation: Co
   return outcome
 }
 
-/** A preValidation hook: 401 with a JSON error unless the request carries a good token (header or ?token=). */
-export function authenticate(accounts: Accounts) {
-  return async function (request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    try {
-      const identity = accounts.identify(tokenFromRequest(request.headers, request.query))
-      request.user = identity.user
-      request.tokenExpiresAt = identity.expiresAt
-    } catch (err) {
-      if (!isChatError(err)) throw err
-      await reply.code(401).header('www-authenticate', 'Bearer').send({ error: err.toJSON() })
-    }
-  }
-}
 
 /**
  * The chat socket: one per client, at GET /ws, after `authenticate`. Owns liveness and
  * shutdown of all sockets, and the grace period of agents who went offline.
  */
-export class ChatSockets {
+export class SocketHandler {
   private nextId = 1
   private closing = false
   private sweepTimer: NodeJS.Timeout | undefined
   private readonly grace: AgentGrace
 
-  constructor(private readonly deps: SocketDeps) {
+  constructor(private readonly deps: SocketHandlerDeps) {
     this.grace = new AgentGrace(deps.options.agentGraceMs, deps.options.timers)
   }
 
@@ -155,7 +129,7 @@ export class ChatSockets {
     }
   }
 
-  private dispatch(conn: Connection, frame: ClientFrame, log: ConnLog): void {
+  private dispatch(conn: Connection, frame: ValidFrame, log: ConnLog): void {
     const { chat } = this.deps
     const user = conn.user
     switch (frame.type) {

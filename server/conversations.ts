@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { ChatError } from './errors'
-import type { MessageFrame } from './frames'
+import type { MessageAck, MessageFrame } from '../src/protocol'
 import type { ChatStore, ConversationRow } from './store/sqlite'
 import type { AgentPresence, ChatMessage, Conversation, ConversationEvent, OutFrame, Sender, User } from './types'
 
@@ -21,17 +21,11 @@ export interface Delivery {
   skipSender?: boolean
 }
 
+export type { MessageAck }
+
 export interface Outcome<T> {
   data: T
   deliveries: Delivery[]
-}
-
-export interface MessageAck {
-  conversationId: string
-  seq: number
-  ts: number
-  /** Present when the id was already stored: this is the original seq and ts. */
-  duplicate?: true
 }
 
 export const SYSTEM_SENDER: Sender = { id: 'system', role: 'system', name: '系统' }
@@ -44,7 +38,7 @@ export const NOTICES = {
   closed: '会话已结束',
 } as const
 
-export interface ChatServiceOptions {
+export interface ConversationsOptions {
   now?: () => number
   newId?: (prefix: string) => string
 }
@@ -62,14 +56,14 @@ function senderOf(user: User): Sender {
  * Every method is synchronous and runs its writes in one transaction, so a result is
  * durable before the socket layer acks or pushes it.
  */
-export class ChatService {
+export class Conversations {
   private readonly now: () => number
   private readonly newId: (prefix: string) => string
 
   constructor(
     private readonly store: ChatStore,
     private readonly presence: Presence,
-    options: ChatServiceOptions = {},
+    options: ConversationsOptions = {},
   ) {
     this.now = options.now ?? Date.now
     this.newId = options.newId ?? defaultId

@@ -1,0 +1,123 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { FetchLike } from './config'
+import { ChatError } from './errors'
+import type { ChatStore } from './store/sqlite'
+import type { IssuedToken, Tokens } from './tokens'
+import type { User } from './types'
+import {
+  PASSWORD_MAX_LENGTH,
+  USERNAME_PATTERN,
+  dummyPasswordHash,
+  generatePassword,
+  hashPassword,
+  validatePassword,
+  validateUsername,
+  verifyPassword,
+} from './passwords'
+import { jscode2session, type WechatCredentials } from './wechat'
+
+export interface LoginResult extends IssuedToken {
+  user: User
+}
+
+/** What a good token says: `GET /api/me`. */
+export interface Identity {
+  user: User
+  /** ms since epoch. */
+  expiresAt: number
+}
+
+export interface AccountsOptions {
+  wechat: WechatCredentials | null
+  fetch?: FetchLike
+  now?: () => number
+}
+
+export interface DemoAgentResult {
+  username: string
+  name: string
+  password: string
+  /** True when the password was generated here (print it); false when it came from the options (don't). */
+  generated: boolean
+}
+
+/** Who may log in and as whom: customers by login code, agents by password, everyone's socket by token. */
+export class Accounts {
+  private readonly now: () => number
+
+  constructor(
+    private readonly store: ChatStore,
+    private readonly tokens: Tokens,
+    private readonly options: AccountsOptions,
+  ) {
+    this.now = options.now ?? Date.now
+  }
+
+  get devMode(): boolean {
+    return this.options.wechat === null
+  }
+
+  /**
+   * `POST /api/login {code}`. In dev mode (no WeChat credentials) a code maps to a stable
+   * customer; otherwise the code goes through jscode2session and the openid does.
+   */
+  async customerLogin(code: string): Promise<LoginResult> {
+    let loginKey: string
+    if (this.options.wechat === null) {
+      loginKey = `dev:${code}`
+    } else {
+      const fetchImpl = this.options.fetch ?? (globalThis.fetch as unknown as FetchLike)
+      const session = await jscode2session(code, this.options.wechat, fetchImpl)
+      loginKey = `wx:${session.openid}`
+    }
+    const id = `c_${createHash('sha256').update(loginKey).digest('hex').slice(0, 16)}`
+    const user = this.store.ensureCustomer({ id, name: `顾客 ${id.slice(-4)}`, loginKey }, this.now())
+    return { ...this.tokens.sign(user.id, 'customer'), user }
+  }
+
+  /** `POST /api/agent/login`. Unknown user and wrong password fail alike, in about the same time. */
+  async agentLogin(username: string, password: string): Promise<LoginResult> {
+    const agent = USERNAME_PATTERN.test(username) ? this.store.agentByUsername(username) : undefined
+    const ok = password.length <= PASSWORD_MAX_LENGTH &&
+      (await verifyPassword(password, agent?.passwordHash ?? (await dummyPasswordHash())))
+    if (!agent || !ok) throw new ChatError('UNAUTHORIZED', 'wrong username or password')
+    const user: User = { id: agent.id, role: 'agent', name: agent.name }
+    return { ...this.tokens.sign(user.id, 'agent'), user }
+  }
+
+  /** Creates an agent; CONFLICT when the username is taken, unless `replace` (then the password is reset). */
+  async addAgent(input: { username: string; password: string; name?: string; replace?: boolean }): Promise<{ user: User; created: boolean }> {
+    const username = validateUsername(input.username)
+    const passwordHash = await hashPassword(validatePassword(input.password))
+    const existing = this.store.agentByUsername(username)
+    if (existing) {
+      if (!input.replace) throw new ChatError('CONFLICT', `agent ${username} already exists`)
+      this.store.setAgentPassword(username, passwordHash)
+      return { user: { id: existing.id, role: 'agent', name: existing.name }, created: false }
+    }
+    const name = (input.name ?? username).trim() || username
+    const user = this.store.insertAgent({ id: `a_${randomBytes(6).toString('hex')}`, name, username, passwordHash }, this.now())
+    return { user, created: true }
+  }
+
+  /** Creates the demo agent when there is no agent at all; returns what to print. */
+  async ensureDemoAgent(demo: { username: string; name: string; password?: string }): Promise<DemoAgentResult | null> {
+    if (this.store.agentCount() > 0) return null
+    const password = demo.password ?? generatePassword()
+    await this.addAgent({ username: demo.username, password, name: demo.name })
+    return { username: demo.username, name: demo.name, password, generated: demo.password === undefined }
+  }
+
+  /** The user a token belongs to; UNAUTHORIZED when the token is bad or its user is gone. */
+  authenticate(token: string | undefined): User {
+    return this.identify(token).user
+  }
+
+  /** The user a token belongs to and when it expires (ms since epoch); UNAUTHORIZED as `authenticate`. */
+  identify(token: string | undefined): Identity {
+    const claims = this.tokens.verify(token)
+    const user = this.store.user(claims.sub)
+    if (!user || user.role !== claims.role) throw new ChatError('UNAUTHORIZED', 'unknown user')
+    return { user, expiresAt: claims.exp * 1000 }
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The chat layer's frames (docs/protocol.md §2), both directions. The reference server
+ * validates client frames into `ClientFrame` (server/frames.ts); the chat layer (src/chat)
+ * builds them with these types and reads the server's frames defensively (src/chat/parse.ts),
+ * since a server is another program.
+ */
+import type { AckFrame, ErrorBody, ReplyFrame } from './link'
+import type { AgentPresence, ChatMessage, Conversation, ConversationEvent, ImageContent, Sender, User } from './shapes'
+
+// ── client → server ─────────────────────────────────────────────────────────
+
+export type TextMessageFrame = { type: 'message'; id: string; conversationId?: string; kind: 'text'; text: string }
+export type ImageMessageFrame = { type: 'message'; id: string; conversationId?: string; kind: 'image'; image: ImageContent }
+/** A chat message; answered with a `MessageAckFrame`. A customer may omit `conversationId`. */
+export type MessageFrame = TextMessageFrame | ImageMessageFrame
+
+export type SessionRequest = { type: 'session'; id: string }
+export type OpenRequest = { type: 'open'; id: string }
+export type SyncRequest = { type: 'sync'; id: string; conversationId: string; afterSeq: number; limit?: number }
+export type HistoryRequest = { type: 'history'; id: string; conversationId: string; beforeSeq: number; limit?: number }
+export type AcceptRequest = { type: 'accept'; id: string; conversationId: string }
+export type TransferRequest = { type: 'transfer'; id: string; conversationId: string; toAgentId: string }
+export type CloseRequest = { type: 'close'; id: string; conversationId: string }
+/** Raises the sender's read mark; answered with a `ReadAckFrame`. */
+export type ReadFrame = { type: 'read'; id: string; conversationId: string; seq: number }
+/** Neither stored nor acked (send it with `{ ack: false }`). */
+export type TypingFrame = { type: 'typing'; conversationId: string }
+
+/** Frames answered with a `reply`. */
+export type ChatRequest = SessionRequest | OpenRequest | SyncRequest | HistoryRequest | AcceptRequest | TransferRequest | CloseRequest
+
+/** Every frame a client may send (the ChatSocket layer's `ping` included). */
+export type ClientFrame = { type: 'ping' } | ChatRequest | ReadFrame | TypingFrame | MessageFrame
+
+export type ClientFrameType = ClientFrame['type']
+
+/** A client frame as `ChatSocket.send`/`request` take it: the socket adds the `id`. */
+export type Outgoing<F extends { type: string }> = F extends { id: string } ? Omit<F, 'id'> & { id?: string } : F
+
+// ── server → client: answers ────────────────────────────────────────────────
+
+/** What a message is acked with: where it was stored. */
+export interface MessageAck {
+  conversationId: string
+  seq: number
+  ts: number
+  /** Present when the id was already stored: this is the original seq and ts. */
+  duplicate?: true
+}
+
+export type MessageAckFrame = AckFrame & MessageAck
+/** A `read` is acked with the resulting mark. */
+export type ReadAckFrame = AckFrame & { conversationId: string; seq: number }
+
+export interface SessionData {
+  user: User
+  /** The customer's non-closed conversation (0 or 1), or the agent's assigned/open ones. */
+  conversations: Conversation[]
+  /** Agents only: the queued conversations. */
+  queue?: Conversation[]
+  /** Agents only: the online agents. */
+  agents?: AgentPresence[]
+}
+
+export interface ConversationData {
+  conversation: Conversation
+}
+
+export interface MessagePage {
+  messages: ChatMessage[]
+  hasMore: boolean
+}
+
+/** The `data` of each request's reply. */
+export interface ReplyData {
+  session: SessionData
+  open: ConversationData
+  sync: MessagePage
+  history: MessagePage
+  accept: ConversationData
+  transfer: ConversationData
+  close: ConversationData
+}
+
+export type ChatReplyFrame = ReplyFrame<ReplyData[keyof ReplyData]>
+
+// ── server → client: pushes (no id) ─────────────────────────────────────────
+
+export type MessagePush = { type: 'message'; message: ChatMessage }
+export type TypingPush = { type: 'typing'; conversationId: string; from: Sender }
+export type ReadPush = { type: 'read'; conversationId: string; seq: number; by: Sender }
+export type ConversationPush = {
+  type: 'conversation'
+  event: ConversationEvent
+  conversation: Conversation
+  /** `transferred`: the previous agent. */
+  from?: { id: string; name: string }
+  /** `closed`: who closed it. */
+  by?: Sender
+}
+export type PresencePush = { type: 'presence'; agent: AgentPresence }
+export type ErrorPush = { type: 'error'; error: ErrorBody }
+
+/** Every frame the server pushes unasked. */
+export type ServerPush = MessagePush | TypingPush | ReadPush | ConversationPush | PresencePush | ErrorPush
+
+/** Every frame the server sends. */
+export type ServerFrame = ServerPush | MessageAckFrame | ReadAckFrame | ChatReplyFrame | { type: 'pong' }
+
+/**
+ * The conversation a pushed frame belongs to, or null (presence, errors): the one place a
+ * client routes frames to conversations by id.
+ */
+export function conversationIdOf(frame: { type: string; [key: string]: unknown }): string | null {
+  if (typeof frame.conversationId === 'string') return frame.conversationId
+  const holder = frame.type === 'message' ? frame.message : frame.type === 'conversation' ? frame.conversation : undefined
+  if (typeof holder !== 'object' || holder === null) return null
+  const id = frame.type === 'message' ? (holder as { conversationId?: unknown }).conversationId : (holder as { id?: unknown }).id
+  return typeof id === 'string' ? id : null
+}

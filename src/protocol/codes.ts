@@ -1,0 +1,58 @@
+/**
+ * Every code of the wire protocol, defined once (docs/protocol.md): WebSocket close codes and
+ * the server's error codes. The client, the reference server, the console and the pages
+ * import them from here; a literal like `4001` or `'RATE_LIMITED'` elsewhere is a bug.
+ */
+
+/** WebSocket close codes, by who sends them. */
+export const CloseCodes = {
+  /** Client: `close()` was called. */
+  NORMAL: 1000,
+  /** Server: shutting down (SIGTERM/SIGINT). Reconnect with backoff. */
+  GOING_AWAY: 1001,
+  /** No close frame: the network dropped, or the server cut a socket that missed a protocol ping. Never sent. */
+  ABNORMAL: 1006,
+  /** Server (`ws` itself): a frame over the size limit. */
+  TOO_BIG: 1009,
+  /** Server: an internal error ended the socket. */
+  INTERNAL: 1011,
+  /** Client: ChatSocket gave up on a link itself (heartbeat or connect timeout, failed send). */
+  ABANDONED: 4000,
+  /** Server: the token is no longer good (expired, revoked). Log in again before reconnecting. */
+  TOKEN_REFUSED: 4001,
+} as const
+
+export type CloseCode = (typeof CloseCodes)[keyof typeof CloseCodes]
+
+/**
+ * The server's error codes: `error.code` of `reply` and `error` frames and of HTTP error
+ * bodies. On the client a refused request is a `SocketError` with code `SERVER` and one of
+ * these as `serverCode`.
+ */
+export const ServerErrorCodes = {
+  /** Malformed JSON, a missing or wrong-typed field. */
+  BAD_REQUEST: 'BAD_REQUEST',
+  UNKNOWN_TYPE: 'UNKNOWN_TYPE',
+  /** No token, or a token the server does not take. */
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  /** Not your conversation, or a customer doing agent work. */
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  /** Another agent has the conversation, the target agent is offline, a message id someone else used. */
+  CONFLICT: 'CONFLICT',
+  /** Text over the length limit. */
+  TOO_LONG: 'TOO_LONG',
+  /** A body or upload over its size limit. */
+  TOO_LARGE: 'TOO_LARGE',
+  UNSUPPORTED_TYPE: 'UNSUPPORTED_TYPE',
+  /** Too many frames or requests; slow down and send again later. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** The conversation is closed. */
+  CLOSED: 'CLOSED',
+  /** A service the server depends on (WeChat's login) failed. */
+  UPSTREAM: 'UPSTREAM',
+  /** A bug; details only in the server log. */
+  INTERNAL: 'INTERNAL',
+} as const
+
+export type ServerErrorCode = (typeof ServerErrorCodes)[keyof typeof ServerErrorCodes]

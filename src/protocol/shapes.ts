@@ -1,0 +1,71 @@
+/**
+ * The chat protocol's shapes, as they travel on the wire (docs/protocol.md §2). One
+ * definition for the chat layer (src/chat), the reference server, the console and the pages.
+ * Types only: nothing here runs.
+ */
+
+export type Role = 'customer' | 'agent' | 'system'
+
+/** The signed-in user, as the `session` reply gives it. */
+export interface User {
+  id: string
+  role: 'customer' | 'agent'
+  name: string
+  avatar?: string
+}
+
+/** Who wrote a message, read it or is typing. */
+export interface Sender {
+  id: string
+  role: Role
+  name: string
+  avatar?: string
+}
+
+export type MessageKind = 'text' | 'image' | 'system'
+
+export interface ImageContent {
+  url: string
+  width?: number
+  height?: number
+}
+
+/** A stored message as the server sends it. */
+export interface ChatMessage {
+  /** Client-chosen (the send's id); system notices get a server id. */
+  id: string
+  conversationId: string
+  /** 1, 2, 3, ... per conversation, assigned by the server. */
+  seq: number
+  /** Server time, ms since epoch. */
+  ts: number
+  from: Sender
+  kind: MessageKind
+  text?: string
+  image?: ImageContent
+}
+
+export type ConversationStatus = 'queued' | 'assigned' | 'open' | 'closed'
+
+export type ConversationEvent = 'queued' | 'assigned' | 'accepted' | 'transferred' | 'closed'
+
+export interface Conversation {
+  id: string
+  status: ConversationStatus
+  customer: { id: string; name: string; avatar?: string }
+  agent: { id: string; name: string } | null
+  createdAt: number
+  lastSeq: number
+  lastMessage: ChatMessage | null
+  /** Highest seq the customer has read. */
+  customerReadSeq: number
+  /** Highest seq the agent has read. */
+  agentReadSeq: number
+}
+
+/** An agent as `presence` pushes and the agent's `session` reply give it. */
+export interface AgentPresence {
+  id: string
+  name: string
+  online: boolean
+}
