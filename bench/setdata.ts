@@ -19,7 +19,8 @@
 import { MessageList } from '../miniprogram/lib/chat/index'
 import type { ChatMessage, ConversationClient } from '../miniprogram/lib/chat/index'
 import { ChatPageController } from '../miniprogram/pages/chat/chat-controller'
-import type { DataSink, TimerHost } from '../miniprogram/pages/chat/chat-controller'
+import type { DataSink } from '../miniprogram/pages/chat/chat-controller'
+import { ManualClock } from '../test/helpers/manual-clock'
 import { toViews } from '../miniprogram/pages/chat/message-view'
 import { ChatService, wxPlatform } from '../miniprogram/services/index'
 import type { PageUi } from '../miniprogram/utils/wx-ui'
@@ -71,28 +72,6 @@ class RecordingSink implements DataSink {
   }
 }
 
-/** The page's batch timer, run by hand. */
-class ManualTimers implements TimerHost {
-  private pending = new Map<number, () => void>()
-  private ids = 0
-  setTimeout(fn: () => void): unknown {
-    const id = ++this.ids
-    this.pending.set(id, fn)
-    return id
-  }
-  clearTimeout(handle: unknown): void {
-    this.pending.delete(handle as number)
-  }
-  now(): number {
-    return Date.now()
-  }
-  run(): void {
-    const due = [...this.pending.values()]
-    this.pending.clear()
-    for (const fn of due) fn()
-  }
-}
-
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 interface PerMessage {
@@ -105,19 +84,19 @@ interface PerMessage {
 async function pagePerMessage(size: number, burst: number): Promise<PerMessage> {
   const socket = new MemoryChatSocket()
   socket.seed(size)
-  const timers = new ManualTimers()
+  const clock = new ManualClock()
   const sink = new RecordingSink()
-  const page = new ChatPageController(memoryService(socket, size), sink, { ui: noUi, timers })
+  const page = new ChatPageController(memoryService(socket, size), sink, { ui: noUi, clock })
   page.load()
   while (sink.rendered < size) {
     await turn()
-    timers.run()
+    clock.runAll()
   }
   sink.reset()
   const started = performance.now()
   for (let i = 0; i < INCOMING; i += burst) {
     for (let j = 0; j < burst && i + j < INCOMING; j++) socket.push(`这是第 ${i + j + 1} 条新消息，请查收`)
-    timers.run()
+    clock.runAll()
   }
   const us = ((performance.now() - started) * 1000) / INCOMING
   page.unload()

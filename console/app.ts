@@ -2,14 +2,13 @@
  * The console's top level: the login page, or the workspace bound to one socket and one
  * AgentDesk. Logout (or an expired login) tears all of it down and returns to the login.
  */
-import { AgentDesk } from 'miniprogram-chat-socket/chat'
-import { CloseCodes, type ChatSocket } from 'miniprogram-chat-socket'
+import { AgentDesk, watchToken } from 'miniprogram-chat-socket/chat'
+import type { ChatSocket } from 'miniprogram-chat-socket'
 import { login, tokenRefused, uploadImage, type FetchFn } from './api'
 import { AuthStore, isExpired, type AgentAuth } from './auth-store'
 import { connectAgent } from './connection'
 import { clear, type View } from './dom'
 import { ERROR_TEXT, TITLE, errorText } from './strings'
-import { watchToken } from './token-watch'
 import { LoginView } from './views/login-view'
 import { WorkspaceView } from './views/workspace-view'
 
@@ -85,11 +84,8 @@ export class App {
       socket.on('reconnecting', () => {
         if (isExpired(auth, Date.now())) queueMicrotask(() => this.logout('登录已过期，请重新登录'))
       }),
-      // TOKEN_REFUSED: the server refused the token after the upgrade (docs/protocol.md, close codes).
-      socket.on('close', ({ code }) => {
-        if (code === CloseCodes.TOKEN_REFUSED) queueMicrotask(() => this.logout(LOGIN_REFUSED))
-      }),
-      // A 401 before the upgrade looks like a server that is down: after failed connects, GET /api/me tells them apart.
+      // A TOKEN_REFUSED close, or a 401 before the upgrade (which looks like a server that is down:
+      // after failed connects, GET /api/me tells them apart), logs out.
       watchToken({
         socket,
         refused: () => tokenRefused(this.options.fetch, auth.token),

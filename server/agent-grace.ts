@@ -4,18 +4,7 @@
  * cancelled when they come back, all cleared on shutdown. What happens at the end is the
  * caller's (routing); this only keeps time.
  */
-
-/** The timer functions used; inject fakes to control time in tests. */
-export interface TimerFunctions {
-  setTimeout(fn: () => void, ms: number): unknown
-  clearTimeout(handle: unknown): void
-}
-
-/** The global timers, unref'd: a pending grace period never keeps the process alive. */
-export const GLOBAL_TIMERS: TimerFunctions = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-}
+import { serverClock, type Clock } from './server-clock'
 
 export class AgentGrace {
   private readonly pending = new Map<string, unknown>()
@@ -23,13 +12,13 @@ export class AgentGrace {
   constructor(
     /** ms an agent may stay away. */
     private readonly delay: number,
-    private readonly timers: TimerFunctions = GLOBAL_TIMERS,
+    private readonly clock: Clock = serverClock,
   ) {}
 
   /** Starts the agent's grace period (from the start again when one is running); `expire` runs at its end unless cancelled. */
   start(agentId: string, expire: () => void): void {
     this.cancel(agentId)
-    const handle = this.timers.setTimeout(() => {
+    const handle = this.clock.setTimeout(() => {
       this.pending.delete(agentId)
       expire()
     }, this.delay)
@@ -39,14 +28,14 @@ export class AgentGrace {
   /** The agent is back: stops their grace period. True when one was running. */
   cancel(agentId: string): boolean {
     if (!this.pending.has(agentId)) return false
-    this.timers.clearTimeout(this.pending.get(agentId))
+    this.clock.clearTimeout(this.pending.get(agentId))
     this.pending.delete(agentId)
     return true
   }
 
   /** Stops every grace period (shutdown). */
   clear(): void {
-    for (const handle of this.pending.values()) this.timers.clearTimeout(handle)
+    for (const handle of this.pending.values()) this.clock.clearTimeout(handle)
     this.pending.clear()
   }
 

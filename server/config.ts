@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { GLOBAL_TIMERS, type TimerFunctions } from './agent-grace'
+import { serverClock, type Clock } from './server-clock'
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -67,8 +67,8 @@ export interface ServerOptions {
    * routed again; coming back within it changes nothing. Default 30000 (env AGENT_GRACE_MS).
    */
   agentGraceMs?: number
-  /** setTimeout/clearTimeout for the agents' grace periods. Default the global ones; inject fakes to control time in tests. */
-  timers?: TimerFunctions
+  /** Every timer of the server (liveness sweep, grace periods, shutdown) and its time. Default the global timers, unref'd; inject one to control time in tests. */
+  clock?: Clock
 }
 
 export interface ResolvedOptions {
@@ -90,7 +90,7 @@ export interface ResolvedOptions {
   shutdownTimeout: number
   sqliteSynchronous: 'normal' | 'full'
   agentGraceMs: number
-  timers: TimerFunctions
+  clock: Clock
 }
 
 export const MEMORY = ':memory:'
@@ -158,9 +158,9 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     text('wechat.secret', wechat.secret)
   }
   if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new TypeError('fetch must be a function')
-  const timers = options.timers ?? GLOBAL_TIMERS
-  if (typeof timers !== 'object' || timers === null || typeof timers.setTimeout !== 'function' || typeof timers.clearTimeout !== 'function') {
-    throw new TypeError('timers must be { setTimeout, clearTimeout }')
+  const clock = options.clock ?? serverClock
+  if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function' || typeof clock.setTimeout !== 'function' || typeof clock.clearTimeout !== 'function') {
+    throw new TypeError('clock must be { now, setTimeout, clearTimeout }')
   }
   if (options.secret !== undefined) text('secret', options.secret)
   let demoAgent: ResolvedOptions['demoAgent'] = false
@@ -192,7 +192,7 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     shutdownTimeout: integer('shutdownTimeout', options.shutdownTimeout ?? DEFAULTS.shutdownTimeout, 0),
     sqliteSynchronous,
     agentGraceMs: integer('agentGraceMs', options.agentGraceMs ?? DEFAULTS.agentGraceMs, 0, MAX_TIMER_MS),
-    timers,
+    clock,
   }
 }
 

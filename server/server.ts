@@ -83,7 +83,7 @@ export async function startServer(input: ServerOptions = {}): Promise<RunningSer
   try {
     const demoAgent = options.demoAgent === false ? null : await accounts.ensureDemoAgent(options.demoAgent)
     const hub = new Hub()
-    const chat = new Conversations(store, hub)
+    const chat = new Conversations(store, hub, { now: () => options.clock.now() })
     const uploads = new Uploads(paths.uploadsDir)
     let closing = false
 
@@ -127,7 +127,7 @@ export async function startServer(input: ServerOptions = {}): Promise<RunningSer
     app.decorateRequest('user', null)
     app.decorateRequest('tokenExpiresAt', null)
     sockets.register(app)
-    await registerHttp(app, { accounts, store, hub, uploads, options, startedAt: Date.now(), isClosing: () => closing })
+    await registerHttp(app, { accounts, store, hub, uploads, options, startedAt: options.clock.now(), isClosing: () => closing })
 
     app.addHook('onClose', async () => {
       store.close()

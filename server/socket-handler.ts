@@ -11,6 +11,7 @@ import { authenticate } from './auth'
 import { Connection } from './connection'
 import type { Hub } from './hub'
 import { TokenBucket } from './rate-limit'
+import { RepeatingTimer } from './server-clock'
 import type { Conversations, Outcome } from './conversations'
 import type { Conversation, User } from './types'
 import type { Uploads } from './uploads'
@@ -52,11 +53,12 @@ function logged(log: ConnLog, event: string, outcome: Outcome<{ conversation: Co
 export class SocketHandler {
   private nextId = 1
   private closing = false
-  private sweepTimer: NodeJS.Timeout | undefined
+  private readonly sweepTimer: RepeatingTimer
   private readonly grace: AgentGrace
 
   constructor(private readonly deps: SocketHandlerDeps) {
-    this.grace = new AgentGrace(deps.options.agentGraceMs, deps.options.timers)
+    this.grace = new AgentGrace(deps.options.agentGraceMs, deps.options.clock)
+    this.sweepTimer = new RepeatingTimer(deps.options.clock, deps.options.pingInterval, () => this.sweep())
   }
 
   register(app: FastifyInstance): void {
@@ -65,8 +67,7 @@ export class SocketHandler {
       if (!user) return socket.close(CloseCodes.INTERNAL, 'unauthenticated')
       this.accept(socket, user)
     })
-    this.sweepTimer = setInterval(() => this.sweep(), this.deps.options.pingInterval)
-    this.sweepTimer.unref()
+    this.sweepTimer.start()
     // At start no agent is online: whoever holds assigned conversations gets the grace period a reconnect needs.
     for (const agent of this.deps.chat.absentAgentsWithAssigned()) this.startGrace(agent)
   }
@@ -211,14 +212,15 @@ export class SocketHandler {
   /** Shutdown: stop answering, close every socket with 1001, wait for them (cutting the slow ones after `timeout` ms). */
   async closeAll(timeout: number): Promise<void> {
     this.closing = true
-    if (this.sweepTimer) clearInterval(this.sweepTimer)
+    this.sweepTimer.stop()
     this.grace.clear()
     const conns = this.deps.hub.connections()
     await Promise.all(conns.map((conn) => new Promise<void>((resolve) => {
       if (conn.ws.readyState === 3) return resolve()
-      const timer = setTimeout(() => conn.ws.terminate(), timeout)
+      const { clock } = this.deps.options
+      const timer = clock.setTimeout(() => conn.ws.terminate(), timeout)
       conn.ws.once('close', () => {
-        clearTimeout(timer)
+        clock.clearTimeout(timer)
         resolve()
       })
       conn.ws.close(CloseCodes.GOING_AWAY, 'server shutting down')

@@ -10,15 +10,12 @@
  */
 import type { AppConfig } from '../config'
 import { socketUrl } from '../config'
-import { CustomerSession, createEmitter } from '../lib/chat/index'
+import { CustomerSession, createEmitter, watchToken } from '../lib/chat/index'
 import type { ConversationClient, ImageContent } from '../lib/chat/index'
-import { ChatSocket, CloseCodes, ErrorCodes } from '../lib/index'
+import { ChatSocket } from '../lib/index'
 import type { ChatSocketOptions, SocketState } from '../lib/index'
 import { Auth } from './auth'
 import type { Platform } from './platform'
-
-/** After this many connect attempts failed in a row, ask the server whether it still takes our token. */
-const PROBE_AFTER_FAILURES = 2
 
 export type ChatServiceEvents = {
   /** The shared socket's state: what the connection banners show. */
@@ -53,7 +50,6 @@ export class ChatService {
   private chatSocket: ChatSocket | null = null
   private customer: CustomerSession | null = null
   private unsubscribes: Array<() => void> = []
-  private failedConnects = 0
   private disposed = false
 
   constructor(options: ChatServiceOptions) {
@@ -115,15 +111,13 @@ export class ChatService {
     this.chatSocket = socket
     this.unsubscribes.push(
       socket.on('state', ({ to }) => this.emitter.emit('state', to)),
-      socket.on('open', () => {
-        this.failedConnects = 0
-      }),
-      socket.on('error', (err) => {
-        // Compared by code, not instanceof: the chat and socket bundles are separate files.
-        if (err.code === ErrorCodes.CONNECT_FAILED) this.failedConnects++
-      }),
-      socket.on('close', (event) => {
-        if (event.code === CloseCodes.TOKEN_REFUSED) this.auth.invalidate()
+      // A refused token (a TOKEN_REFUSED close, or GET /api/me answering 401 after failed
+      // connects) is forgotten: the next connect logs in again (see `header`).
+      watchToken({
+        socket,
+        refused: () => this.auth.refused(),
+        onRefused: () => this.auth.invalidate(),
+        once: false,
       }),
     )
     const session = new CustomerSession({
@@ -188,7 +182,6 @@ export class ChatService {
 
   /** Called by ChatSocket on every connect attempt. */
   private async header(): Promise<Record<string, string>> {
-    if (this.failedConnects >= PROBE_AFTER_FAILURES) await this.auth.refused()
     try {
       return { Authorization: `Bearer ${await this.auth.token()}` }
     } catch (err) {

@@ -2,8 +2,8 @@
  * An in-memory ChatSocketLike for chat-logic tests: records every send and request as a
  * call the test answers (ack, reply, fail), pushes frames, and drops/reopens the link.
  */
-import mitt from 'mitt'
 import type { ChatSocketLike } from '../../src/chat'
+import { createEmitter } from '../../src/emitter'
 import { SocketError, type ErrorCode } from '../../src/errors'
 import type { ChatSocketEvents, Frame, SendOptions, SocketState } from '../../src/types'
 
@@ -19,7 +19,8 @@ export interface FakeCall {
 export class FakeChatSocket implements ChatSocketLike {
   state: SocketState
   readonly calls: FakeCall[] = []
-  private readonly emitter = mitt<ChatSocketEvents>()
+  /** The same emitter as ChatSocket's: a throwing handler does not stop the others. */
+  private readonly emitter = createEmitter<ChatSocketEvents>()
   private counter = 0
 
   constructor(state: SocketState = 'open') {
@@ -27,8 +28,7 @@ export class FakeChatSocket implements ChatSocketLike {
   }
 
   on<K extends keyof ChatSocketEvents>(type: K, handler: (event: ChatSocketEvents[K]) => void): () => void {
-    this.emitter.on(type, handler)
-    return () => this.emitter.off(type, handler)
+    return this.emitter.on(type, handler)
   }
 
   send(msg: Frame, opts?: SendOptions): Promise<Frame> {
@@ -43,11 +43,7 @@ export class FakeChatSocket implements ChatSocketLike {
 
   /** Handlers registered, over all event types. */
   listenerCount(): number {
-    let n = 0
-    this.emitter.all.forEach((list) => {
-      n += list.length
-    })
-    return n
+    return this.emitter.listenerCount()
   }
 
   /** Unanswered calls, optionally only those whose frame has `type`. */
@@ -84,10 +80,10 @@ export class FakeChatSocket implements ChatSocketLike {
     this.emitter.emit('message', frame)
   }
 
-  /** The link drops; the socket will reconnect. */
-  drop(): void {
+  /** The link drops (with `code`, default 1006); the socket will reconnect. */
+  drop(code = 1006, reason = ''): void {
     this.state = 'reconnecting'
-    this.emitter.emit('close', { code: 1006, reason: '', willReconnect: true })
+    this.emitter.emit('close', { code, reason, willReconnect: true })
   }
 
   /** The socket reports an error; the default, CONNECT_FAILED, is a connect attempt that failed (it will try again). */

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import { AgentGrace } from '../../server/agent-grace'
 import { NOTICES } from '../../server/conversations'
-import { ManualTimers } from './helpers/manual-timers'
+import { ManualClock } from '../helpers/manual-clock'
 import { DEMO, startTestServer, tempDir, type TestServer } from './helpers/server-harness'
 import { TestClient } from './helpers/ws-client'
 
@@ -9,63 +9,69 @@ jest.setTimeout(30_000)
 
 describe('AgentGrace', () => {
   it('sets defaults: nothing pending', () => {
-    expect(new AgentGrace(1000, new ManualTimers()).size).toBe(0)
+    expect(new AgentGrace(1000, new ManualClock()).size).toBe(0)
   })
 
   it('runs the expiry after the delay, once', () => {
-    const timers = new ManualTimers()
-    const grace = new AgentGrace(30_000, timers)
+    const clock = new ManualClock()
+    const grace = new AgentGrace(30_000, clock)
     const expired: string[] = []
     grace.start('a1', () => expired.push('a1'))
-    expect(timers.delays()).toEqual([30_000])
+    expect(clock.delays()).toEqual([30_000])
     expect(grace.size).toBe(1)
-    timers.runAll()
+    clock.runAll()
     expect(expired).toEqual(['a1'])
     expect(grace.size).toBe(0)
   })
 
   it('cancels: the agent came back', () => {
-    const timers = new ManualTimers()
-    const grace = new AgentGrace(30_000, timers)
+    const clock = new ManualClock()
+    const grace = new AgentGrace(30_000, clock)
     const expired: string[] = []
     grace.start('a1', () => expired.push('a1'))
     expect(grace.cancel('a1')).toBe(true)
     expect(grace.cancel('a1')).toBe(false)
-    timers.runAll()
+    clock.runAll()
     expect(expired).toEqual([])
   })
 
   it('starts again from the beginning when started twice, keeping one timer', () => {
-    const timers = new ManualTimers()
-    const grace = new AgentGrace(30_000, timers)
+    const clock = new ManualClock()
+    const grace = new AgentGrace(30_000, clock)
     const expired: string[] = []
     grace.start('a1', () => expired.push('first'))
     grace.start('a1', () => expired.push('second'))
-    expect(timers.delays()).toEqual([30_000])
-    timers.runAll()
+    expect(clock.delays()).toEqual([30_000])
+    clock.runAll()
     expect(expired).toEqual(['second'])
   })
 
   it('clears every timer', () => {
-    const timers = new ManualTimers()
-    const grace = new AgentGrace(30_000, timers)
+    const clock = new ManualClock()
+    const grace = new AgentGrace(30_000, clock)
     grace.start('a1', () => undefined)
     grace.start('a2', () => undefined)
     grace.clear()
-    expect(timers.delays()).toEqual([])
+    expect(clock.delays()).toEqual([])
     expect(grace.size).toBe(0)
   })
 })
 
-/** The grace period on a real server: agents over raw `ws`, the server's timers in the test's hand. */
+/**
+ * The grace period on a real server: agents over raw `ws`, the server's clock in the test's
+ * hand. The grace periods are the timers of `GRACE` ms; the liveness sweep's (`SWEEP`) never fires.
+ */
+const GRACE = 30_000
+const SWEEP = 3_600_000
+
 describe('an agent who goes offline', () => {
   let server: TestServer
-  let timers: ManualTimers
+  let clock: ManualClock
   const clients: TestClient[] = []
 
   beforeEach(async () => {
-    timers = new ManualTimers()
-    server = await startTestServer({ timers })
+    clock = new ManualClock()
+    server = await startTestServer({ clock, pingInterval: SWEEP })
     await server.accounts.addAgent({ username: 'wang', password: 'wang-password', name: '小王' })
   })
   afterEach(async () => {
@@ -84,7 +90,7 @@ describe('an agent who goes offline', () => {
   /** Closes an agent's socket and resolves once the server has started their grace period. */
   async function leave(agent: TestClient, pending = 1): Promise<void> {
     await agent.close()
-    await timers.started(pending)
+    await clock.started(pending, GRACE)
   }
   const session = async (c: TestClient) => (await c.request({ type: 'session' })).conversations[0]
 
@@ -101,13 +107,13 @@ describe('an agent who goes offline', () => {
     const offline = wan.waitFor((f) => f.type === 'presence' && f.agent.name === '小美' && !f.agent.online, '小美 offline')
     await leave(mei)
     await offline
-    expect(timers.delays()).toEqual([30_000])
+    expect(clock.delays(GRACE)).toEqual([30_000])
     // Within the grace period nothing moves.
     expect(await session(alice)).toMatchObject({ id: waiting.id, status: 'assigned', agent: { name: '小美' } })
 
     const since = alice.mark()
     const atWang = wan.event('assigned', waiting.id)
-    timers.runAll()
+    clock.runAll(GRACE)
     expect((await atWang).conversation).toMatchObject({ status: 'assigned', agent: { name: '小王' } })
     expect((await alice.event('assigned', waiting.id, since)).conversation.agent.name).toBe('小王')
     expect(await alice.message((m) => m.kind === 'system', 'the notice', since)).toMatchObject({ text: NOTICES.assigned('小王') })
@@ -126,7 +132,7 @@ describe('an agent who goes offline', () => {
     await leave(mei)
 
     const since = alice.mark()
-    timers.runAll()
+    clock.runAll(GRACE)
     expect((await alice.event('queued', conversation.id, since)).conversation).toMatchObject({ status: 'queued', agent: null })
     expect(await alice.message((m) => m.kind === 'system', 'the queue notice', since)).toMatchObject({ text: NOTICES.queued })
 
@@ -144,8 +150,8 @@ describe('an agent who goes offline', () => {
 
     const back = await meimei()
     expect((await back.request({ type: 'session' })).conversations.map((c: { id: string }) => c.id)).toEqual([conversation.id])
-    expect(timers.delays()).toEqual([])
-    timers.runAll()
+    expect(clock.delays(GRACE)).toEqual([])
+    clock.runAll(GRACE)
     await alice.roundTrip()
     expect(alice.frames.slice(since).filter((f) => f.type === 'conversation' || f.type === 'message')).toEqual([])
     expect(await session(alice)).toMatchObject({ status: 'assigned', agent: { name: '小美' } })
@@ -158,16 +164,16 @@ describe('an agent who goes offline', () => {
     await alice.request({ type: 'open' })
     await leave(mei)
     await leave(wan, 2)
-    expect(timers.delays()).toHaveLength(2)
+    expect(clock.delays(GRACE)).toHaveLength(2)
     await server.stop()
-    expect(timers.delays()).toEqual([])
+    expect(clock.delays(GRACE)).toEqual([])
   })
 })
 
 describe('after a restart', () => {
   it('gives agents who hold assigned conversations a grace period from the start', async () => {
     const dataDir = tempDir()
-    const first = await startTestServer({ timers: new ManualTimers() }, dataDir)
+    const first = await startTestServer({ clock: new ManualClock(), pingInterval: SWEEP }, dataDir)
     const mei = await TestClient.connect(first.wsUrl, (await first.loginAgent()).token)
     const aliceToken = (await first.loginCustomer('alice')).token
     const alice = await TestClient.connect(first.wsUrl, aliceToken)
@@ -175,13 +181,13 @@ describe('after a restart', () => {
     await first.stop() // closes both sockets with 1001; a shutdown starts no grace period
     await Promise.all([mei.closed, alice.closed])
 
-    const timers = new ManualTimers()
-    const second = await startTestServer({ timers }, dataDir)
+    const clock = new ManualClock()
+    const second = await startTestServer({ clock, pingInterval: SWEEP }, dataDir)
     try {
-      expect(timers.delays()).toEqual([30_000])
+      expect(clock.delays(GRACE)).toEqual([30_000])
       const again = await TestClient.connect(second.wsUrl, aliceToken)
       const queued = again.event('queued', conversation.id)
-      timers.runAll()
+      clock.runAll(GRACE)
       expect((await queued).conversation).toMatchObject({ status: 'queued', agent: null })
       await again.close()
     } finally {

@@ -18,7 +18,7 @@ describe('resolveOptions', () => {
     expect(o.textMaxLength).toBe(2000)
     expect(o.sqliteSynchronous).toBe('normal')
     expect(o.agentGraceMs).toBe(30_000)
-    expect(typeof o.timers.setTimeout).toBe('function')
+    expect(typeof o.clock.setTimeout).toBe('function')
     expect(o.secret).toBeUndefined()
   })
 
@@ -48,7 +48,7 @@ describe('resolveOptions', () => {
     [{ sqliteSynchronous: 'off' as never }, RangeError, /sqliteSynchronous/],
     [{ agentGraceMs: -1 }, RangeError, /agentGraceMs must be an integer from 0/],
     [{ agentGraceMs: 2 ** 31 }, RangeError, /agentGraceMs/],
-    [{ timers: { setTimeout: () => 0 } as never }, TypeError, /timers must be \{ setTimeout, clearTimeout \}/],
+    [{ clock: { setTimeout: () => 0 } as never }, TypeError, /clock must be \{ now, setTimeout, clearTimeout \}/],
     [{ host: '' }, TypeError, /host must be a non-empty string/],
     [{ wechat: { appId: 'wx1', secret: '' } }, TypeError, /wechat.secret/],
     [{ fetch: 'nope' as never }, TypeError, /fetch must be a function/],

@@ -1,4 +1,5 @@
 import WebSocket from 'ws'
+import { ManualClock } from '../helpers/manual-clock'
 import { startTestServer, type TestServer } from './helpers/server-harness'
 import { TestClient } from './helpers/ws-client'
 
@@ -167,16 +168,23 @@ describe('the chat socket', () => {
   })
 
   describe('liveness', () => {
-    it('drops a socket that stops answering protocol pings, and keeps one that answers', async () => {
-      const live = await startTestServer({ dataDir: ':memory:', pingInterval: 200 })
+    it('drops a socket that stops answering protocol pings, and keeps one that answers (the sweep on a manual clock)', async () => {
+      const SWEEP = 30_000
+      const clock = new ManualClock()
+      const live = await startTestServer({ dataDir: ':memory:', pingInterval: SWEEP, clock })
       try {
         const token = (await live.loginCustomer('alive')).token
         const dead = await TestClient.connect(live.wsUrl, token, { wsOptions: { autoPong: false } })
         const alive = await TestClient.connect(live.wsUrl, token)
-        let pings = 0
-        const threePings = new Promise<void>((resolve) => alive.ws.on('ping', () => ++pings === 3 && resolve()))
-        expect((await dead.closed).code).toBe(1006) // terminated, no close frame
-        await threePings
+        expect(clock.delays(SWEEP)).toEqual([SWEEP])
+        for (let sweep = 1; sweep <= 3; sweep++) {
+          const pinged = new Promise<void>((resolve) => alive.ws.once('ping', () => resolve()))
+          clock.runAll(SWEEP)
+          await pinged
+          // A frame sent after the automatic pong is answered after the server read that pong (one TCP stream).
+          await alive.call({ type: 'session' })
+        }
+        expect((await dead.closed).code).toBe(1006) // terminated at the second sweep, no close frame
         expect(alive.ws.readyState).toBe(WebSocket.OPEN)
         await alive.close()
       } finally {

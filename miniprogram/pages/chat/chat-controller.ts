@@ -7,8 +7,8 @@
  * - nothing is sent while the page is hidden; `show()` sends what piled up, once.
  * Every listener and timer `load()` adds, `unload()` removes.
  */
-import { setDataPatch } from '../../lib/chat/index'
-import type { Conversation, ConversationClient, ConversationClientState, CustomerSession, ListChange } from '../../lib/chat/index'
+import { setDataPatch, systemClock } from '../../lib/chat/index'
+import type { Clock, Conversation, ConversationClient, ConversationClientState, CustomerSession, ListChange } from '../../lib/chat/index'
 import type { SocketState } from '../../lib/index'
 import type { ChatService } from '../../services/chat-service'
 import { chatNotice, chatTitle } from '../../utils/status-text'
@@ -61,12 +61,6 @@ export interface DataSink {
   setData(data: Record<string, unknown>): void
 }
 
-export interface TimerHost {
-  setTimeout(fn: () => void, ms: number): unknown
-  clearTimeout(handle: unknown): void
-  now(): number
-}
-
 /** What the page needs of the app-wide `ChatService` (the benchmark hands in an in-memory one). */
 export type ChatPageService = Pick<ChatService, 'config' | 'state' | 'start' | 'on' | 'imageSrc' | 'uploadImage'>
 
@@ -74,14 +68,8 @@ export interface ChatPageOptions {
   ui: PageUi
   /** ms to collect changes before one `setData`. Default: the service's `config.batchDelay`, else 30. */
   batchDelay?: number
-  /** Default: the global timers and Date.now. */
-  timers?: TimerHost
-}
-
-const globalTimers: TimerHost = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-  now: () => Date.now(),
+  /** The batch timer and the time labels' now. Default: the global timers and Date.now. */
+  clock?: Clock
 }
 
 type PageData = Partial<ChatPageData> & Record<string, unknown>
@@ -89,7 +77,7 @@ type PageData = Partial<ChatPageData> & Record<string, unknown>
 export class ChatPageController {
   private readonly ui: PageUi
   private readonly batchDelay: number
-  private readonly timers: TimerHost
+  private readonly clock: Clock
   private readonly context: ViewContext
   private session: CustomerSession | null = null
   private client: ConversationClient | null = null
@@ -116,11 +104,11 @@ export class ChatPageController {
   ) {
     this.ui = options.ui
     this.batchDelay = options.batchDelay ?? service.config.batchDelay ?? 30
-    this.timers = options.timers ?? globalTimers
-    const timers = this.timers
+    this.clock = options.clock ?? systemClock
+    const clock = this.clock
     this.context = {
       get now() {
-        return timers.now()
+        return clock.now()
       },
       imageSrc: (url) => service.imageSrc(url),
     }
@@ -338,7 +326,7 @@ export class ChatPageController {
 
   private schedule(): void {
     if (this.timer !== null || this.hidden || this.unloaded) return
-    this.timer = this.timers.setTimeout(() => {
+    this.timer = this.clock.setTimeout(() => {
       this.timer = null
       this.flush()
     }, this.batchDelay)
@@ -346,7 +334,7 @@ export class ChatPageController {
 
   private cancelFlush(): void {
     if (this.timer === null) return
-    this.timers.clearTimeout(this.timer)
+    this.clock.clearTimeout(this.timer)
     this.timer = null
   }
 

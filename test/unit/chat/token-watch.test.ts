@@ -1,6 +1,6 @@
-import { tokenRefused } from '../../console/api'
-import { watchToken } from '../../console/token-watch'
-import { FakeChatSocket, flushPromises } from '../helpers/fake-chat-socket'
+import { watchToken } from '../../../src/chat'
+import { CloseCodes } from '../../../src/protocol'
+import { FakeChatSocket, flushPromises } from '../../helpers/fake-chat-socket'
 
 /** A `refused` the test answers: each call waits until the test resolves it. */
 function question() {
@@ -77,24 +77,37 @@ describe('watchToken', () => {
     expect(refused).not.toHaveBeenCalled()
     expect(socket.listenerCount()).toBe(0)
   })
-})
 
-describe('tokenRefused', () => {
-  const respond = (status: number, body: unknown) => async () => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
-
-  it('is true only for a 401 from GET /api/me', async () => {
-    expect(await tokenRefused(respond(401, { error: { code: 'UNAUTHORIZED', message: 'bad token' } }), 't')).toBe(true)
-    expect(await tokenRefused(respond(200, { user: { id: 'a_1', role: 'agent', name: '小美' }, expiresAt: 1 }), 't')).toBe(false)
-    expect(await tokenRefused(respond(503, { error: { code: 'INTERNAL', message: 'closing' } }), 't')).toBe(false)
-    expect(await tokenRefused(async () => { throw new TypeError('Failed to fetch') }, 't')).toBe(false)
+  it('takes a TOKEN_REFUSED close as a refused token at once, without asking', () => {
+    const socket = new FakeChatSocket('open')
+    const q = question()
+    const refused = jest.fn()
+    watchToken({ socket, refused: q.refused, onRefused: refused })
+    socket.drop(1001)
+    expect(refused).not.toHaveBeenCalled()
+    socket.drop(CloseCodes.TOKEN_REFUSED, 'token revoked')
+    expect(refused).toHaveBeenCalledTimes(1)
+    expect(q.asked).toHaveLength(0)
+    expect(socket.listenerCount()).toBe(0)
   })
 
-  it('sends the token as a Bearer header to GET /api/me, uncached', async () => {
-    const calls: Array<[string, RequestInit | undefined]> = []
-    await tokenRefused(async (input, init) => {
-      calls.push([input, init])
-      return new Response('{}', { status: 500 })
-    }, 'v1.abc')
-    expect(calls).toEqual([['/api/me', expect.objectContaining({ method: 'GET', headers: { authorization: 'Bearer v1.abc' }, cache: 'no-store' })]])
+  it('with once: false keeps watching after a refusal and counts failures from zero again', async () => {
+    const socket = new FakeChatSocket('connecting')
+    const q = question()
+    const refused = jest.fn()
+    const stop = watchToken({ socket, refused: q.refused, onRefused: refused, once: false })
+    socket.error()
+    socket.error()
+    q.asked[0](true)
+    await flushPromises()
+    expect(refused).toHaveBeenCalledTimes(1)
+    socket.error() // the first failure with the new token: not yet a question
+    expect(q.asked).toHaveLength(1)
+    socket.error()
+    expect(q.asked).toHaveLength(2)
+    socket.drop(CloseCodes.TOKEN_REFUSED)
+    expect(refused).toHaveBeenCalledTimes(2)
+    stop()
+    expect(socket.listenerCount()).toBe(0)
   })
 })
