@@ -4,14 +4,13 @@
  * accept / transfer / close. Kept current from `conversation`, `message`, `read` and
  * `presence` pushes, and re-fetched (`session`) after every reconnect.
  */
-import type { AcceptRequest, CloseRequest, Outgoing, TransferRequest } from '../protocol'
+import { conversationIdOf, type AcceptRequest, type CloseRequest, type Outgoing, type TransferRequest } from '../protocol'
 import type { Clock, Frame } from '../types'
 import { ConversationClient } from './conversation-client'
 import type { ListMessage } from './message-list'
 import type { ClientSettings } from './customer-session'
 import { createEmitter } from '../emitter'
 import {
-  isObject,
   parseAgent,
   parseAgents,
   parseConversation,
@@ -20,9 +19,9 @@ import {
   parseConversations,
   parseMessage,
   parseSender,
-  parseUser,
 } from './parse'
 import { previewText } from './preview'
+import { SessionFetch, requireSocket } from './session-fetch'
 import type { AgentPresence, ChatMessage, ChatSocketLike, Conversation, ConversationEvent, User } from './types'
 
 export interface AgentDeskOptions {
@@ -87,17 +86,20 @@ export class AgentDesk {
   private waiting: Conversation[] = []
   private online: AgentPresence[] = []
   private me: User | null = null
-  private started = false
-  private sessionRun: Promise<User> | null = null
+  private readonly session: SessionFetch
   private disposed = false
 
   constructor(options: AgentDeskOptions) {
-    if (options === null || typeof options !== 'object' || options.socket === null || typeof options.socket !== 'object') {
-      throw new TypeError('AgentDesk: options.socket is required')
-    }
+    requireSocket('AgentDesk', options)
     this.socket = options.socket
     this.options = options
-    this.unsubscribes = [this.socket.on('open', () => this.onOpen()), this.socket.on('message', (frame) => this.onFrame(frame))]
+    this.session = new SessionFetch({
+      socket: this.socket,
+      role: 'agent',
+      apply: (user, data) => this.applySession(user, data),
+      onError: (err) => this.emitter.emit('error', err instanceof Error ? err : new Error(String(err))),
+    })
+    this.unsubscribes = [this.socket.on('message', (frame) => this.onFrame(frame))]
   }
 
   on<K extends keyof AgentDeskEvents>(type: K, handler: (event: AgentDeskEvents[K]) => void): () => void {
@@ -135,8 +137,7 @@ export class AgentDesk {
   /** Asks `session`: who I am, my conversations, the queue, online agents. Re-run after every reconnect. */
   start(): Promise<User> {
     this.assertLive('start')
-    this.started = true
-    return this.fetchSession()
+    return this.session.start()
   }
 
   /** Takes a queued (or assigned) conversation. Rejects with `SocketError` (e.g. `serverCode` CONFLICT). */
@@ -169,6 +170,7 @@ export class AgentDesk {
     if (conversation === undefined) throw new RangeError(`AgentDesk: conversation ${conversationId} is neither mine nor queued`)
     const client = new ConversationClient({
       ...this.options.client,
+      routed: true,
       socket: this.socket,
       conversation,
       user,
@@ -199,6 +201,7 @@ export class AgentDesk {
   dispose(): void {
     if (this.disposed) return
     this.disposed = true
+    this.session.dispose()
     for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe()
     for (const id of Array.from(this.clients.keys())) this.release(id)
     this.emitter.clear()
@@ -210,23 +213,6 @@ export class AgentDesk {
     if (conversation === null) throw new Error(`${frame.type}: the reply carries no conversation`)
     this.apply(conversation, null)
     return conversation
-  }
-
-  private fetchSession(): Promise<User> {
-    if (this.sessionRun === null) {
-      this.sessionRun = Promise.resolve().then(async () => {
-        try {
-          const data = await this.socket.request({ type: 'session' })
-          const user = isObject(data) ? parseUser(data.user) : null
-          if (user === null || user.role !== 'agent') throw new Error('session: the reply carries no agent')
-          if (!this.disposed && isObject(data)) this.applySession(user, data)
-          return user
-        } finally {
-          this.sessionRun = null
-        }
-      })
-    }
-    return this.sessionRun
   }
 
   private applySession(user: User, data: Record<string, unknown>): void {
@@ -248,15 +234,18 @@ export class AgentDesk {
     this.emitter.emit('agents', this.online)
   }
 
-  private onOpen(): void {
-    if (this.disposed || !this.started || this.sessionRun !== null) return
-    this.fetchSession().catch((err: unknown) => {
-      if (!this.disposed) this.emitter.emit('error', err instanceof Error ? err : new Error(String(err)))
-    })
-  }
-
+  /** The one dispatch of pushed frames: the desk's lists first, then the conversation's client, by id. */
   private onFrame(frame: Frame): void {
     if (this.disposed || this.me === null) return
+    const conversationId = conversationIdOf(frame)
+    // Taken before the desk's own handling, which may release it (transferred away): a released client sees nothing more.
+    const client = conversationId === null ? undefined : this.clients.get(conversationId)
+    this.updateLists(frame)
+    if (client !== undefined && this.clients.get(client.id) === client) client.handleFrame(frame)
+  }
+
+  private updateLists(frame: Frame): void {
+    if (this.me === null) return
     switch (frame.type) {
       case 'conversation': {
         const conversation = parseConversation(frame.conversation)

@@ -6,7 +6,7 @@
  * Methods never reject: failures set message statuses and are reported as `error` events.
  */
 import { ErrorCodes } from '../errors'
-import { ServerErrorCodes, type HistoryRequest, type MessageFrame, type MessagePage, type Outgoing, type SyncRequest } from '../protocol'
+import { ServerErrorCodes, conversationIdOf, type HistoryRequest, type MessageFrame, type MessagePage, type Outgoing, type SyncRequest } from '../protocol'
 import type { Clock, Frame } from '../types'
 import { systemClock } from '../clock'
 import { createEmitter } from '../emitter'
@@ -43,6 +43,12 @@ export interface ConversationClientOptions {
   typingInterval?: number
   /** ms the other side's typing indicator stays without a new notice. Default 5000. */
   typingTimeout?: number
+  /**
+   * The owner routes this conversation's pushed frames to `handleFrame()` (AgentDesk and
+   * CustomerSession do: one dispatch by conversation id for all their clients). Default
+   * false: the client listens to the socket's messages itself.
+   */
+  routed?: boolean
 }
 
 const DEFAULTS = {
@@ -144,9 +150,18 @@ export class ConversationClient {
     this.indicator = new TypingIndicator(this.clock, settings.typingTimeout, (who) => this.emitter.emit('typing', who))
     this.unsubscribes.push(
       this.list.on('change', (change) => this.emitter.emit('change', change)),
-      socket.on('message', (frame) => this.onFrame(frame)),
       socket.on('open', () => this.onOpen()),
     )
+    if (options.routed !== true) {
+      this.unsubscribes.push(socket.on('message', (frame) => {
+        if (conversationIdOf(frame) === this.id) this.onFrame(frame)
+      }))
+    }
+  }
+
+  /** A pushed frame of this conversation, from the owner that routes them (see `routed`). Frames of other conversations are ignored. */
+  handleFrame(frame: Frame): void {
+    this.onFrame(frame)
   }
 
   on<K extends keyof ConversationClientEvents>(type: K, handler: (event: ConversationClientEvents[K]) => void): () => void {

@@ -7,7 +7,10 @@ import type { Clock } from '../types'
 import { ConversationClient } from './conversation-client'
 import type { ConversationClientOptions } from './conversation-client'
 import { createEmitter } from '../emitter'
-import { isObject, parseConversation, parseConversationEvent, parseConversationReply, parseConversations, parseUser } from './parse'
+import { conversationIdOf } from '../protocol'
+import type { Frame } from '../types'
+import { parseConversation, parseConversationEvent, parseConversationReply, parseConversations } from './parse'
+import { SessionFetch, requireSocket } from './session-fetch'
 import type { ChatSocketLike, Conversation, ConversationEvent, ConversationStatus, User } from './types'
 
 /** Tuning passed through to each `ConversationClient`. */
@@ -45,23 +48,26 @@ export class CustomerSession {
   private me: User | null = null
   private current: Conversation | null = null
   private chat: ConversationClient | null = null
-  private started = false
-  private sessionRun: Promise<User> | null = null
+  private readonly session: SessionFetch
   private openRun: Promise<ConversationClient> | null = null
   private disposed = false
 
   constructor(options: CustomerSessionOptions) {
-    if (options === null || typeof options !== 'object' || options.socket === null || typeof options.socket !== 'object') {
-      throw new TypeError('CustomerSession: options.socket is required')
-    }
+    requireSocket('CustomerSession', options)
     this.socket = options.socket
     this.options = options
-    this.unsubscribes = [
-      this.socket.on('open', () => this.onOpen()),
-      this.socket.on('message', (frame) => {
-        if (frame.type === 'conversation') this.onConversationPush(frame.conversation, frame.event)
-      }),
-    ]
+    this.session = new SessionFetch({
+      socket: this.socket,
+      role: 'customer',
+      apply: (user, data) => {
+        this.me = user
+        const conversation = parseConversations(data.conversations)[0] ?? null
+        this.emitter.emit('ready', user)
+        this.adopt(conversation, null, false)
+      },
+      onError: (err) => this.emitError(err),
+    })
+    this.unsubscribes = [this.socket.on('message', (frame) => this.onFrame(frame))]
   }
 
   on<K extends keyof CustomerSessionEvents>(type: K, handler: (event: CustomerSessionEvents[K]) => void): () => void {
@@ -95,8 +101,7 @@ export class CustomerSession {
   /** Asks `session`: who I am and my open conversation, whose client starts loading at once. Re-run after every reconnect. */
   start(): Promise<User> {
     this.assertLive('start')
-    this.started = true
-    return this.fetchSession()
+    return this.session.start()
   }
 
   /** Gets my open conversation, or creates (and routes) one: for the 联系客服 button. Rejects with the request's `SocketError`. */
@@ -136,37 +141,20 @@ export class CustomerSession {
   dispose(): void {
     if (this.disposed) return
     this.disposed = true
+    this.session.dispose()
     for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe()
     this.chat?.dispose()
     this.chat = null
     this.emitter.clear()
   }
 
-  private fetchSession(): Promise<User> {
-    if (this.sessionRun === null) {
-      this.sessionRun = Promise.resolve().then(async () => {
-        try {
-          const data = await this.socket.request({ type: 'session' })
-          const user = isObject(data) ? parseUser(data.user) : null
-          if (user === null || user.role !== 'customer') throw new Error('session: the reply carries no customer')
-          if (this.disposed) return user
-          this.me = user
-          const conversation = parseConversations(isObject(data) ? data.conversations : undefined)[0] ?? null
-          this.emitter.emit('ready', user)
-          this.adopt(conversation, null, false)
-          return user
-        } finally {
-          this.sessionRun = null
-        }
-      })
-    }
-    return this.sessionRun
-  }
-
-  private onOpen(): void {
-    // The first connect carries start()'s own request; every later one re-fetches.
-    if (this.disposed || !this.started || this.sessionRun !== null) return
-    this.fetchSession().catch((err: unknown) => this.emitError(err))
+  /** The one dispatch of pushed frames: my conversation's state first, then its client. */
+  private onFrame(frame: Frame): void {
+    if (this.disposed) return
+    // Taken before the session's own handling, which may replace it: a new client was created from this very push.
+    const client = this.chat
+    if (frame.type === 'conversation') this.onConversationPush(frame.conversation, frame.event)
+    if (client !== null && client === this.chat && conversationIdOf(frame) === client.id) client.handleFrame(frame)
   }
 
   private onConversationPush(value: unknown, event: unknown): void {
@@ -196,6 +184,7 @@ export class CustomerSession {
       this.chat?.dispose()
       this.chat = new ConversationClient({
         ...this.options.client,
+        routed: true,
         socket: this.socket,
         conversation,
         user: this.me,

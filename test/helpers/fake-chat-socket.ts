@@ -41,9 +41,9 @@ export class FakeChatSocket implements ChatSocketLike {
 
   // ── test controls ──────────────────────────────────────────────────────────
 
-  /** Handlers registered, over all event types. */
-  listenerCount(): number {
-    return this.emitter.listenerCount()
+  /** Handlers registered for `type`, or over all event types. */
+  listenerCount(type?: keyof ChatSocketEvents): number {
+    return this.emitter.listenerCount(type)
   }
 
   /** Unanswered calls, optionally only those whose frame has `type`. */

@@ -1,4 +1,4 @@
-import { AgentDesk } from '../../../src/chat'
+import { AgentDesk, ConversationClient } from '../../../src/chat'
 import type { AgentPresence, Conversation, DeskConversation } from '../../../src/chat'
 import { SocketError } from '../../../src/errors'
 import { agent, conversation, customer, message, otherAgent, sender, T0 } from '../../helpers/chat-fixtures'
@@ -173,6 +173,28 @@ describe('AgentDesk', () => {
       expect(desk.client('conv_1')).toBe(client)
       await flushPromises()
       expect(socket.frames('history')).toHaveLength(1)
+    })
+
+    it('routes each pushed frame once, by conversation id, to the one client it belongs to', async () => {
+      const other = conversation({ id: 'conv_2' })
+      const { desk, socket } = await started(sessionReply({ conversations: [conversation(), other] }))
+      const listenersBefore = socket.listenerCount('message')
+      const one = desk.client('conv_1')
+      const two = desk.client('conv_2')
+      // The desk listens to the socket's messages; its clients do not add listeners of their own.
+      expect(socket.listenerCount('message')).toBe(listenersBefore)
+      const handled = jest.spyOn(ConversationClient.prototype, 'handleFrame')
+      try {
+        socket.push({ type: 'message', message: message(1, customer, { conversationId: 'conv_2' }) })
+        socket.push({ type: 'typing', conversationId: 'conv_1', from: sender(customer) })
+        socket.push({ type: 'presence', agent: { id: otherAgent.id, name: otherAgent.name, online: true } })
+        expect(handled.mock.contexts).toEqual([two, one])
+        expect(two.messages.map((m) => m.seq)).toEqual([1])
+        expect(one.messages).toEqual([])
+      } finally {
+        handled.mockRestore()
+        desk.dispose() // the typing indicator's timer
+      }
     })
 
     it('throws a RangeError for a conversation that is neither mine nor queued', async () => {
