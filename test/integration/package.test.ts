@@ -8,7 +8,17 @@ import { join } from 'node:path'
 import { runInNewContext } from 'node:vm'
 
 const root = join(__dirname, '../..')
-const built = ['dist/cjs/index.js', 'dist/esm/index.js', 'dist/types/index.d.ts', 'miniprogram_dist/index.js', 'miniprogram_dist/index.d.ts']
+const built = [
+  'dist/cjs/index.js',
+  'dist/esm/index.js',
+  'dist/types/index.d.ts',
+  'dist/cjs/chat/index.js',
+  'dist/esm/chat/index.js',
+  'dist/types/chat/index.d.ts',
+  'miniprogram_dist/index.js',
+  'miniprogram_dist/index.d.ts',
+  'miniprogram_dist/chat/index.js',
+]
 
 const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' }).trim()
 
@@ -43,6 +53,13 @@ describe('the built package', () => {
       state: 'idle',
       error: true,
     })
+  })
+
+  it("require('miniprogram-chat-socket/chat') and its ESM import expose the chat layer", () => {
+    const cjs = node(['-e', `const c = require('miniprogram-chat-socket/chat'); console.log(typeof c.AgentDesk, typeof c.CustomerSession, typeof c.watchToken)`])
+    expect(cjs).toBe('function function function')
+    const esm = node(['--input-type=module', '-e', `import { ConversationClient, MessageList } from 'miniprogram-chat-socket/chat'; console.log(typeof ConversationClient, typeof MessageList)`])
+    expect(esm).toBe('function function')
   })
 
   it('imports as ESM through the exports map', () => {
