@@ -1,7 +1,11 @@
+import type { Static, TSchema } from '@sinclair/typebox'
+import type { ValidateFunction } from 'ajv'
 import { ChatError } from './errors'
 import type { ClientFrame, HistoryRequest, MessageFrame, SyncRequest } from '../src/protocol'
-import type { ImageRef } from './types'
-import { uploadNameFromUrl } from './uploads'
+import { FrameEnvelopeSchema, MessageFrameSchemas, PAGE_LIMITS, RequestFrameSchemas } from './frame-schemas'
+import { createAjv, expectedBy, schemaProblems, type SchemaProblem } from './validation'
+
+export { PAGE_LIMITS }
 
 /** A decoded frame: a JSON object with a string `type`, and an `id` when it carries one. */
 export interface RawFrame {
@@ -13,13 +17,37 @@ export interface RawFrame {
 /** A client frame after validation: page limits filled in with their defaults. */
 export type ValidFrame = Exclude<ClientFrame, SyncRequest | HistoryRequest> | Required<SyncRequest> | Required<HistoryRequest>
 
-export const PAGE_LIMITS = {
-  sync: { default: 100, max: 200 },
-  history: { default: 30, max: 100 },
-} as const
+// Compiled once, at load: validating a frame is then one generated function call.
+const ajv = createAjv({ removeAdditional: true })
+const compile = <S extends TSchema>(schema: S): ValidateFunction<Static<S>> => ajv.compile<Static<S>>(schema)
 
-const MAX_ID_LENGTH = 128
-const MAX_DIMENSION = 100_000
+type RequestFrameSchema = (typeof RequestFrameSchemas)[keyof typeof RequestFrameSchemas]
+type MessageFrameSchema = (typeof MessageFrameSchemas)[keyof typeof MessageFrameSchemas]
+
+const envelope = compile(FrameEnvelopeSchema)
+// By the frame's `type` (and a message's `kind`): a Map, so that "constructor" or "__proto__" find nothing.
+const requestValidators = new Map<string, ValidateFunction<Static<RequestFrameSchema>>>(
+  Object.entries(RequestFrameSchemas).map(([type, schema]) => [type, compile<RequestFrameSchema>(schema)]),
+)
+const messageValidators = new Map<string, ValidateFunction<Static<MessageFrameSchema>>>(
+  Object.entries(MessageFrameSchemas).map(([kind, schema]) => [kind, compile<MessageFrameSchema>(schema)]),
+)
+const FRAME_TYPES = [...requestValidators.keys(), 'message'].join(', ')
+const MESSAGE_KINDS = [...messageValidators.keys()].map((kind) => JSON.stringify(kind)).join(', ')
+
+function problemMessage(type: string | undefined, problem: SchemaProblem | undefined): string {
+  if (problem === undefined) return 'frame is not valid'
+  const expected = expectedBy(problem.schema)
+  if (problem.path.length === 0) return `frame must be ${expected}`
+  const field = `"${problem.path.join('.')}"`
+  if (problem.missing) return `${type !== undefined ? `"${type}"` : 'frame'} needs ${field}: ${expected}`
+  return `${field} must be ${expected}`
+}
+
+function check<T>(validate: ValidateFunction<T>, frame: unknown, type?: string): T {
+  if (validate(frame)) return frame
+  throw new ChatError('BAD_REQUEST', problemMessage(type, schemaProblems(validate.errors)[0]))
+}
 
 /** Turns wire data into a RawFrame; BAD_REQUEST (with no id to answer) when it is not a JSON object with a string type. */
 export function decodeFrame(data: Buffer | string, isBinary: boolean): RawFrame {
@@ -30,63 +58,7 @@ export function decodeFrame(data: Buffer | string, isBinary: boolean): RawFrame 
   } catch {
     throw new ChatError('BAD_REQUEST', 'frame is not valid JSON')
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ChatError('BAD_REQUEST', 'frame must be a JSON object')
-  const frame = value as Record<string, unknown>
-  if (typeof frame.type !== 'string' || frame.type === '') throw new ChatError('BAD_REQUEST', 'frame needs a string "type"')
-  if (frame.id !== undefined && (typeof frame.id !== 'string' || frame.id === '' || frame.id.length > MAX_ID_LENGTH)) {
-    throw new ChatError('BAD_REQUEST', `"id" must be a string of 1 to ${MAX_ID_LENGTH} characters`)
-  }
-  return frame as RawFrame
-}
-
-function requireId(frame: RawFrame): string {
-  if (frame.id === undefined) throw new ChatError('BAD_REQUEST', `"${frame.type}" needs an "id"`)
-  return frame.id
-}
-
-function str(frame: RawFrame, field: string): string {
-  const v = frame[field]
-  if (typeof v !== 'string' || v === '' || v.length > MAX_ID_LENGTH) {
-    throw new ChatError('BAD_REQUEST', `"${field}" must be a string of 1 to ${MAX_ID_LENGTH} characters`)
-  }
-  return v
-}
-
-function optionalStr(frame: RawFrame, field: string): string | undefined {
-  return frame[field] === undefined || frame[field] === null ? undefined : str(frame, field)
-}
-
-function int(frame: RawFrame, field: string, min: number): number {
-  const v = frame[field]
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) {
-    throw new ChatError('BAD_REQUEST', `"${field}" must be an integer ≥ ${min}`)
-  }
-  return v
-}
-
-function limit(frame: RawFrame, bounds: { default: number; max: number }): number {
-  if (frame.limit === undefined) return bounds.default
-  return Math.min(int(frame, 'limit', 1), bounds.max)
-}
-
-function dimension(value: unknown, field: string): number | undefined {
-  if (value === undefined) return undefined
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_DIMENSION) {
-    throw new ChatError('BAD_REQUEST', `"image.${field}" must be an integer from 1 to ${MAX_DIMENSION}`)
-  }
-  return value
-}
-
-function image(frame: RawFrame): ImageRef {
-  const v = frame.image
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ChatError('BAD_REQUEST', '"image" must be an object {url, width?, height?}')
-  const img = v as Record<string, unknown>
-  if (typeof img.url !== 'string' || uploadNameFromUrl(img.url) === null) {
-    throw new ChatError('BAD_REQUEST', '"image.url" must be a /uploads/… path returned by POST /api/upload')
-  }
-  const width = dimension(img.width, 'width')
-  const height = dimension(img.height, 'height')
-  return { url: img.url, ...(width !== undefined ? { width } : {}), ...(height !== undefined ? { height } : {}) }
+  return check(envelope, value)
 }
 
 /** Counts characters as people do (code points), not UTF-16 units. */
@@ -96,43 +68,31 @@ export function textLength(text: string): number {
   return n
 }
 
-function message(frame: RawFrame, id: string, textMaxLength: number): MessageFrame {
-  const conversationId = optionalStr(frame, 'conversationId')
-  const base = { type: 'message' as const, id, ...(conversationId !== undefined ? { conversationId } : {}) }
-  if (frame.kind === 'text') {
-    const text = frame.text
-    if (typeof text !== 'string' || text.trim() === '') throw new ChatError('BAD_REQUEST', '"text" must be a non-empty string')
-    if (textLength(text) > textMaxLength) throw new ChatError('TOO_LONG', `text is longer than ${textMaxLength} characters`)
-    return { ...base, kind: 'text', text }
+function message(frame: RawFrame, textMaxLength: number): MessageFrame {
+  const validate = typeof frame.kind === 'string' ? messageValidators.get(frame.kind) : undefined
+  if (validate === undefined) throw new ChatError('BAD_REQUEST', `"kind" must be one of ${MESSAGE_KINDS}`)
+  // A customer may omit conversationId; null was always taken as "omitted" too.
+  if (frame.conversationId === null) delete frame.conversationId
+  const valid = check(validate, frame, frame.type)
+  // The length limit is a server option and its own error code, so it is checked here, not in the schema.
+  if (valid.kind === 'text' && textLength(valid.text) > textMaxLength) {
+    throw new ChatError('TOO_LONG', `text is longer than ${textMaxLength} characters`)
   }
-  if (frame.kind === 'image') return { ...base, kind: 'image', image: image(frame) }
-  throw new ChatError('BAD_REQUEST', '"kind" must be "text" or "image"')
+  return valid
 }
 
-/** Checks a decoded frame's fields for its type. Throws ChatError: UNKNOWN_TYPE, BAD_REQUEST or TOO_LONG. */
+/**
+ * Checks a decoded frame's fields for its type, against its schema (server/frame-schemas.ts);
+ * fields the schema does not list are dropped. Throws ChatError: UNKNOWN_TYPE, BAD_REQUEST or TOO_LONG.
+ */
 export function validateFrame(frame: RawFrame, options: { textMaxLength: number }): ValidFrame {
-  switch (frame.type) {
-    case 'ping':
-      return { type: 'ping' }
-    case 'session':
-    case 'open':
-      return { type: frame.type, id: requireId(frame) }
-    case 'sync':
-      return { type: 'sync', id: requireId(frame), conversationId: str(frame, 'conversationId'), afterSeq: int(frame, 'afterSeq', 0), limit: limit(frame, PAGE_LIMITS.sync) }
-    case 'history':
-      return { type: 'history', id: requireId(frame), conversationId: str(frame, 'conversationId'), beforeSeq: int(frame, 'beforeSeq', 0), limit: limit(frame, PAGE_LIMITS.history) }
-    case 'accept':
-    case 'close':
-      return { type: frame.type, id: requireId(frame), conversationId: str(frame, 'conversationId') }
-    case 'transfer':
-      return { type: 'transfer', id: requireId(frame), conversationId: str(frame, 'conversationId'), toAgentId: str(frame, 'toAgentId') }
-    case 'read':
-      return { type: 'read', id: requireId(frame), conversationId: str(frame, 'conversationId'), seq: int(frame, 'seq', 0) }
-    case 'typing':
-      return { type: 'typing', conversationId: str(frame, 'conversationId') }
-    case 'message':
-      return message(frame, requireId(frame), options.textMaxLength)
-    default:
-      throw new ChatError('UNKNOWN_TYPE', `unknown frame type "${frame.type.slice(0, 40)}"`)
+  if (frame.type === 'message') return message(frame, options.textMaxLength)
+  const validate = requestValidators.get(frame.type)
+  if (validate === undefined) throw new ChatError('UNKNOWN_TYPE', `unknown frame type "${frame.type.slice(0, 40)}" (known: ${FRAME_TYPES})`)
+  const valid = check(validate, frame, frame.type)
+  if (valid.type === 'sync' || valid.type === 'history') {
+    const bounds = PAGE_LIMITS[valid.type]
+    return { ...valid, limit: Math.min(valid.limit ?? bounds.default, bounds.max) }
   }
+  return valid
 }
