@@ -1,8 +1,11 @@
 import path from 'node:path'
+import type { Static } from '@sinclair/typebox'
+import envSchema from 'env-schema'
 import { serverClock, type Clock } from './server-clock'
+import { DURATION, EnvSchema, OptionsSchema, VARIABLE_OF_OPTION, type LogLevel } from './option-schemas'
+import { createAjv, expectedBy, isRangeRule, schemaProblems, type SchemaProblem } from './validation'
 
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
-const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+export type { LogLevel }
 
 /** The subset of `fetch` that wechat.ts uses; inject a fake in tests. */
 export type FetchLike = (url: string, init?: { signal?: AbortSignal }) => Promise<{
@@ -114,156 +117,155 @@ export const DEFAULTS = {
   agentGraceMs: 30_000,
 } as const
 
-/** Longest delay setTimeout honours (about 24.8 days); longer ones would fire at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1
-
 /** Largest WebSocket frame accepted; bigger ones close the link with 1009. */
 export const MAX_FRAME_BYTES = 64 * 1024
 
-function integer(name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${String(value)}`)
-  }
-  return value
+/** What a bad option (INVALID_OPTION) or environment variable (INVALID_ENV) throws: a RangeError for a number or choice out of range, else a TypeError. */
+export type ConfigError = (RangeError | TypeError) & { code: 'INVALID_OPTION' | 'INVALID_ENV' }
+
+function configError(code: ConfigError['code'], range: boolean, message: string): ConfigError {
+  return Object.assign(range ? new RangeError(message) : new TypeError(message), { code })
 }
 
-function positive(name: string, value: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`${name} must be a positive number, got ${String(value)}`)
-  }
-  return value
-}
+// Compiled once. No `removeAdditional` here: the object checked is the caller's own.
+const validateOptions = createAjv().compile<Static<typeof OptionsSchema>>(OptionsSchema)
 
-function text(name: string, value: unknown): string {
-  if (typeof value !== 'string' || value === '') throw new TypeError(`${name} must be a non-empty string`)
-  return value
-}
-
-function rate(name: string, value: RateLimitOptions): RateLimitOptions {
-  if (typeof value !== 'object' || value === null) throw new TypeError(`${name} must be { rate, burst }`)
-  return { rate: positive(`${name}.rate`, value.rate), burst: integer(`${name}.burst`, value.burst, 1) }
+function optionError(problem: SchemaProblem): ConfigError {
+  const name = problem.path.length > 0 ? problem.path.join('.') : 'options'
+  const range = isRangeRule(problem.schema)
+  const shown = typeof problem.value === 'string' ? JSON.stringify(problem.value) : String(problem.value)
+  const got = problem.missing ? ', got nothing' : range ? `, got ${shown}` : ''
+  return configError('INVALID_OPTION', range, `${name} must be ${expectedBy(problem.schema)}${got}`)
 }
 
 /** Merges options over DEFAULTS once, failing at once on a bad value with a message that names it. */
 export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
-  const logLevel = options.logLevel ?? DEFAULTS.logLevel
-  if (!LOG_LEVELS.includes(logLevel)) throw new RangeError(`logLevel must be one of ${LOG_LEVELS.join(', ')}, got ${String(logLevel)}`)
-  const sqliteSynchronous = options.sqliteSynchronous ?? DEFAULTS.sqliteSynchronous
-  if (sqliteSynchronous !== 'normal' && sqliteSynchronous !== 'full') {
-    throw new RangeError(`sqliteSynchronous must be 'normal' or 'full', got ${String(sqliteSynchronous)}`)
-  }
-  const wechat = options.wechat ?? DEFAULTS.wechat
-  if (wechat !== null) {
-    text('wechat.appId', wechat.appId)
-    text('wechat.secret', wechat.secret)
-  }
-  if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new TypeError('fetch must be a function')
+  if (!validateOptions(options)) throw optionError(schemaProblems(validateOptions.errors)[0])
+  // Functions: JSON Schema cannot describe them, so OptionsSchema leaves them out and they are checked here.
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') throw configError('INVALID_OPTION', false, 'fetch must be a function')
   const clock = options.clock ?? serverClock
   if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function' || typeof clock.setTimeout !== 'function' || typeof clock.clearTimeout !== 'function') {
-    throw new TypeError('clock must be { now, setTimeout, clearTimeout }')
+    throw configError('INVALID_OPTION', false, 'clock must be { now, setTimeout, clearTimeout }')
   }
-  if (options.secret !== undefined) text('secret', options.secret)
-  let demoAgent: ResolvedOptions['demoAgent'] = false
-  if (options.demoAgent !== false) {
-    const demo = options.demoAgent ?? {}
-    demoAgent = {
-      username: text('demoAgent.username', demo.username ?? DEFAULTS.demoAgent.username),
-      name: text('demoAgent.name', demo.name ?? DEFAULTS.demoAgent.name),
-      ...(demo.password !== undefined ? { password: text('demoAgent.password', demo.password) } : {}),
-    }
-  }
-  const dataDir = text('dataDir', options.dataDir ?? DEFAULTS.dataDir)
+  const demo = options.demoAgent
+  const dataDir = options.dataDir ?? DEFAULTS.dataDir
   return {
-    port: integer('port', options.port ?? DEFAULTS.port, 0, 65535),
-    host: text('host', options.host ?? DEFAULTS.host),
+    port: options.port ?? DEFAULTS.port,
+    host: options.host ?? DEFAULTS.host,
     dataDir: dataDir === MEMORY ? MEMORY : path.resolve(dataDir),
     secret: options.secret,
-    tokenTtl: integer('tokenTtl', options.tokenTtl ?? DEFAULTS.tokenTtl, 1),
-    wechat,
+    tokenTtl: options.tokenTtl ?? DEFAULTS.tokenTtl,
+    wechat: options.wechat ?? DEFAULTS.wechat,
     fetch: options.fetch,
-    logLevel,
-    uploadMaxBytes: integer('uploadMaxBytes', options.uploadMaxBytes ?? DEFAULTS.uploadMaxBytes, 1),
-    rateLimit: rate('rateLimit', options.rateLimit ?? DEFAULTS.rateLimit),
-    loginRateLimit: rate('loginRateLimit', options.loginRateLimit ?? DEFAULTS.loginRateLimit),
-    consoleDir: path.resolve(text('consoleDir', options.consoleDir ?? DEFAULTS.consoleDir)),
-    demoAgent,
-    pingInterval: integer('pingInterval', options.pingInterval ?? DEFAULTS.pingInterval, 1),
-    textMaxLength: integer('textMaxLength', options.textMaxLength ?? DEFAULTS.textMaxLength, 1),
-    shutdownTimeout: integer('shutdownTimeout', options.shutdownTimeout ?? DEFAULTS.shutdownTimeout, 0),
-    sqliteSynchronous,
-    agentGraceMs: integer('agentGraceMs', options.agentGraceMs ?? DEFAULTS.agentGraceMs, 0, MAX_TIMER_MS),
+    logLevel: options.logLevel ?? DEFAULTS.logLevel,
+    uploadMaxBytes: options.uploadMaxBytes ?? DEFAULTS.uploadMaxBytes,
+    rateLimit: options.rateLimit ?? DEFAULTS.rateLimit,
+    loginRateLimit: options.loginRateLimit ?? DEFAULTS.loginRateLimit,
+    consoleDir: path.resolve(options.consoleDir ?? DEFAULTS.consoleDir),
+    demoAgent:
+      demo === false
+        ? false
+        : {
+            username: demo?.username ?? DEFAULTS.demoAgent.username,
+            name: demo?.name ?? DEFAULTS.demoAgent.name,
+            ...(demo?.password !== undefined ? { password: demo.password } : {}),
+          },
+    pingInterval: options.pingInterval ?? DEFAULTS.pingInterval,
+    textMaxLength: options.textMaxLength ?? DEFAULTS.textMaxLength,
+    shutdownTimeout: options.shutdownTimeout ?? DEFAULTS.shutdownTimeout,
+    sqliteSynchronous: options.sqliteSynchronous ?? DEFAULTS.sqliteSynchronous,
+    agentGraceMs: options.agentGraceMs ?? DEFAULTS.agentGraceMs,
     clock,
   }
 }
 
-const DURATION = /^(\d+)\s*(s|m|h|d)?$/
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86400 } as const
 
 /** '3600' → 3600, '90m' → 5400, '12h', '7d'. */
 export function parseDuration(name: string, value: string): number {
   const match = DURATION.exec(value.trim())
-  if (!match) throw new RangeError(`${name} must be seconds or a number with s, m, h or d (e.g. 7d), got "${value}"`)
+  if (!match) throw configError('INVALID_ENV', true, `${name} must be seconds or a number with s, m, h or d (e.g. 7d), got "${value}"`)
   const unit = (match[2] ?? 's') as keyof typeof UNIT_SECONDS
   return Number(match[1]) * UNIT_SECONDS[unit]
 }
 
-function envInteger(name: string, value: string): number {
-  if (!/^\d+$/.test(value.trim())) throw new RangeError(`${name} must be a whole number, got "${value}"`)
-  return Number(value)
-}
-
-function envNumber(name: string, value: string): number {
-  const n = Number(value)
-  if (value.trim() === '' || !Number.isFinite(n)) throw new RangeError(`${name} must be a number, got "${value}"`)
-  return n
-}
-
 type Env = Record<string, string | undefined>
+type EnvVariables = Static<typeof EnvSchema>
 
-/** Reads the environment variables documented in the README into ServerOptions. Unset or empty variables keep their defaults. */
+/** Variables whose values are never repeated in an error message. */
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(['SECRET', 'WX_SECRET', 'DEMO_AGENT_PASSWORD'])
+
+// env-schema's own instance coerces types ('1e3' would be a whole number): this one validates the strings as they are.
+// All errors: one start reports every bad variable.
+const envAjv = createAjv({ allErrors: true, removeAdditional: true })
+
+function envMessage(problem: SchemaProblem, name: string, value: string | undefined): string {
+  if (problem.neededBy !== undefined) {
+    const why = typeof problem.schema.description === 'string' ? ` (${problem.schema.description})` : ''
+    return `${problem.neededBy} and ${name} must be set together${why}`
+  }
+  const got = value === undefined || SECRET_VARIABLES.has(name) ? '' : `, got "${value}"`
+  return `${name} must be ${expectedBy(problem.schema)}${got}`
+}
+
+function envError(problems: SchemaProblem[], nameOf: (problem: SchemaProblem) => string, data: Env): ConfigError {
+  const messages = problems.map((p) => envMessage(p, nameOf(p), data[nameOf(p)]))
+  const first = problems[0]
+  // A variable is always a string: a bad one is a value out of those accepted (RangeError); a missing partner is a TypeError.
+  return configError('INVALID_ENV', first.neededBy === undefined, messages.join('; '))
+}
+
+/** The variables set (empty ones are unset), checked against EnvSchema by env-schema. */
+function readVariables(env: Env): EnvVariables {
+  const data: Record<string, string> = {}
+  for (const name of Object.keys(EnvSchema.properties)) {
+    const value = env[name]
+    if (value === undefined || value.trim() === '') continue
+    data[name] = name === 'SQLITE_SYNCHRONOUS' ? value.toLowerCase() : value
+  }
+  try {
+    return envSchema<EnvVariables>({ schema: EnvSchema, data, env: false, ajv: envAjv })
+  } catch (err) {
+    const errors = err instanceof Error ? (err as Error & { errors?: unknown }).errors : undefined
+    if (!Array.isArray(errors)) throw err
+    throw envError(schemaProblems(errors), (p) => p.path.join('.'), data)
+  }
+}
+
+/**
+ * Reads the environment variables documented in the README into ServerOptions. Unset or empty
+ * variables keep their defaults. Throws INVALID_ENV naming each bad variable: a value of the
+ * wrong form, or out of the option's range (PORT=70000).
+ */
 export function optionsFromEnv(env: Env = process.env): ServerOptions {
-  const get = (name: string): string | undefined => {
-    const v = env[name]
-    return v === undefined || v.trim() === '' ? undefined : v
+  const v = readVariables(env)
+  const number = (value: string | undefined): number | undefined => (value === undefined ? undefined : Number(value))
+  const options: ServerOptions = {
+    port: number(v.PORT),
+    host: v.HOST,
+    dataDir: v.DATA_DIR,
+    secret: v.SECRET,
+    tokenTtl: v.TOKEN_TTL === undefined ? undefined : parseDuration('TOKEN_TTL', v.TOKEN_TTL),
+    wechat: v.WX_APPID !== undefined && v.WX_SECRET !== undefined ? { appId: v.WX_APPID, secret: v.WX_SECRET } : undefined,
+    logLevel: v.LOG_LEVEL,
+    uploadMaxBytes: number(v.UPLOAD_MAX_BYTES),
+    rateLimit:
+      v.RATE_LIMIT_RATE !== undefined || v.RATE_LIMIT_BURST !== undefined
+        ? { rate: number(v.RATE_LIMIT_RATE) ?? DEFAULTS.rateLimit.rate, burst: number(v.RATE_LIMIT_BURST) ?? DEFAULTS.rateLimit.burst }
+        : undefined,
+    consoleDir: v.CONSOLE_DIR,
+    demoAgent: v.DEMO_AGENT_PASSWORD !== undefined ? { password: v.DEMO_AGENT_PASSWORD } : undefined,
+    pingInterval: number(v.PING_INTERVAL),
+    sqliteSynchronous: v.SQLITE_SYNCHRONOUS,
+    agentGraceMs: number(v.AGENT_GRACE_MS),
   }
-  const options: ServerOptions = {}
-  const port = get('PORT')
-  if (port !== undefined) options.port = envInteger('PORT', port)
-  const host = get('HOST')
-  if (host !== undefined) options.host = host
-  const dataDir = get('DATA_DIR')
-  if (dataDir !== undefined) options.dataDir = dataDir
-  const secret = get('SECRET')
-  if (secret !== undefined) options.secret = secret
-  const ttl = get('TOKEN_TTL')
-  if (ttl !== undefined) options.tokenTtl = parseDuration('TOKEN_TTL', ttl)
-  const appId = get('WX_APPID')
-  const wxSecret = get('WX_SECRET')
-  if ((appId === undefined) !== (wxSecret === undefined)) {
-    throw new TypeError('WX_APPID and WX_SECRET must be set together (or neither, for dev-mode logins)')
+  for (const key of Object.keys(options) as Array<keyof ServerOptions>) {
+    if (options[key] === undefined) delete options[key]
   }
-  if (appId !== undefined && wxSecret !== undefined) options.wechat = { appId, secret: wxSecret }
-  const logLevel = get('LOG_LEVEL')
-  if (logLevel !== undefined) options.logLevel = logLevel as LogLevel
-  const upload = get('UPLOAD_MAX_BYTES')
-  if (upload !== undefined) options.uploadMaxBytes = envInteger('UPLOAD_MAX_BYTES', upload)
-  const rateValue = get('RATE_LIMIT_RATE')
-  const burst = get('RATE_LIMIT_BURST')
-  if (rateValue !== undefined || burst !== undefined) {
-    options.rateLimit = {
-      rate: rateValue !== undefined ? envNumber('RATE_LIMIT_RATE', rateValue) : DEFAULTS.rateLimit.rate,
-      burst: burst !== undefined ? envInteger('RATE_LIMIT_BURST', burst) : DEFAULTS.rateLimit.burst,
-    }
+  // The ranges are the options' own: check the values read, naming the variable each came from.
+  if (!validateOptions(options)) {
+    const nameOf = (p: SchemaProblem): string => VARIABLE_OF_OPTION[p.path.join('.')] ?? p.path.join('.')
+    throw envError(schemaProblems(validateOptions.errors), nameOf, env)
   }
-  const consoleDir = get('CONSOLE_DIR')
-  if (consoleDir !== undefined) options.consoleDir = consoleDir
-  const demoPassword = get('DEMO_AGENT_PASSWORD')
-  if (demoPassword !== undefined) options.demoAgent = { password: demoPassword }
-  const ping = get('PING_INTERVAL')
-  if (ping !== undefined) options.pingInterval = envInteger('PING_INTERVAL', ping)
-  const sync = get('SQLITE_SYNCHRONOUS')
-  if (sync !== undefined) options.sqliteSynchronous = sync.toLowerCase() as 'normal' | 'full'
-  const grace = get('AGENT_GRACE_MS')
-  if (grace !== undefined) options.agentGraceMs = envInteger('AGENT_GRACE_MS', grace)
   return options
 }

@@ -52,9 +52,22 @@ describe('resolveOptions', () => {
     [{ host: '' }, TypeError, /host must be a non-empty string/],
     [{ wechat: { appId: 'wx1', secret: '' } }, TypeError, /wechat.secret/],
     [{ fetch: 'nope' as never }, TypeError, /fetch must be a function/],
+    [{ port: '80' as never }, RangeError, /port must be an integer from 0 to 65535, got "80"/],
+    [{ rateLimit: 'x' as never }, TypeError, /rateLimit must be an object \{ rate, burst \}/],
+    [{ rateLimit: { rate: 5 } as never }, RangeError, /rateLimit.burst must be an integer ≥ 1, got nothing/],
+    [{ rateLimit: { rate: Infinity, burst: 1 } }, RangeError, /rateLimit.rate must be a positive number, got Infinity/],
+    [{ wechat: 'x' as never }, TypeError, /wechat must be an object \{ appId, secret \} or null/],
+    [{ demoAgent: 'x' as never }, TypeError, /demoAgent must be an object \{ username\?, password\?, name\? \} or false/],
+    [{ demoAgent: { username: '' } }, TypeError, /demoAgent.username must be a non-empty string/],
+    [null as never, TypeError, /options must be an object \{ port\?/],
   ])('rejects %j at once', (options, type, message) => {
     expect(() => resolveOptions(options)).toThrow(type)
     expect(() => resolveOptions(options)).toThrow(message)
+    expect(() => resolveOptions(options)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }))
+  })
+
+  it('takes wechat: null as dev mode', () => {
+    expect(resolveOptions({ wechat: null }).wechat).toBeNull()
   })
 })
 
@@ -93,12 +106,43 @@ describe('optionsFromEnv', () => {
     expect(() => optionsFromEnv({ RATE_LIMIT_RATE: 'fast' })).toThrow(/RATE_LIMIT_RATE must be a number/)
     expect(() => optionsFromEnv({ TOKEN_TTL: 'soon' })).toThrow(/TOKEN_TTL/)
     expect(() => optionsFromEnv({ AGENT_GRACE_MS: '30s' })).toThrow(/AGENT_GRACE_MS must be a whole number, got "30s"/)
-    expect(() => resolveOptions(optionsFromEnv({ LOG_LEVEL: 'loud' }))).toThrow(/logLevel must be one of/)
+    expect(() => optionsFromEnv({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL must be one of "fatal", .*, got "loud"/)
+    expect(() => optionsFromEnv({ SQLITE_SYNCHRONOUS: 'off' })).toThrow(/SQLITE_SYNCHRONOUS must be one of "normal", "full", got "off"/)
+    expect(() => optionsFromEnv({ PORT: 'eighty' })).toThrow(expect.objectContaining({ name: 'RangeError', code: 'INVALID_ENV' }))
+  })
+
+  it.each([['1e3'], ['0x1F'], ['1.0'], ['-5'], ['+80']])('takes only digits for a whole number: PORT=%s is refused', (value) => {
+    expect(() => optionsFromEnv({ PORT: value })).toThrow(`PORT must be a whole number, got "${value}"`)
+  })
+
+  it('takes decimals for RATE_LIMIT_RATE, and spaces around numbers', () => {
+    expect(optionsFromEnv({ RATE_LIMIT_RATE: '.5', PORT: ' 80 ', TOKEN_TTL: ' 7 d ' })).toEqual({ rateLimit: { rate: 0.5, burst: 40 }, port: 80, tokenTtl: 604800 })
+    expect(() => optionsFromEnv({ RATE_LIMIT_RATE: '0x10' })).toThrow(/RATE_LIMIT_RATE must be a number, got "0x10"/)
+  })
+
+  it('names the variable when a value is out of the option\'s range', () => {
+    expect(() => optionsFromEnv({ PORT: '70000' })).toThrow(/PORT must be an integer from 0 to 65535, got "70000"/)
+    expect(() => optionsFromEnv({ RATE_LIMIT_RATE: '0' })).toThrow(/RATE_LIMIT_RATE must be a positive number, got "0"/)
+    expect(() => optionsFromEnv({ RATE_LIMIT_BURST: '0' })).toThrow(/RATE_LIMIT_BURST must be an integer ≥ 1, got "0"/)
+    expect(() => optionsFromEnv({ TOKEN_TTL: '0d' })).toThrow(/TOKEN_TTL must be an integer ≥ 1, got "0d"/)
+    expect(() => optionsFromEnv({ AGENT_GRACE_MS: String(2 ** 31) })).toThrow(/AGENT_GRACE_MS must be an integer from 0 to 2147483647/)
+    expect(() => optionsFromEnv({ PING_INTERVAL: '0' })).toThrow(expect.objectContaining({ name: 'RangeError', code: 'INVALID_ENV' }))
+  })
+
+  it('reports every bad variable at once', () => {
+    expect(() => optionsFromEnv({ PORT: 'x', UPLOAD_MAX_BYTES: '5MB', LOG_LEVEL: 'loud' })).toThrow(
+      /PORT must be a whole number, got "x"; LOG_LEVEL must be one of .*; UPLOAD_MAX_BYTES must be a whole number, got "5MB"/,
+    )
+  })
+
+  it('reads SQLITE_SYNCHRONOUS in either case and ignores variables it does not know', () => {
+    expect(optionsFromEnv({ SQLITE_SYNCHRONOUS: 'Full', PATH: '/bin', HOME: '/root' })).toEqual({ sqliteSynchronous: 'full' })
   })
 
   it('wants WX_APPID and WX_SECRET together', () => {
     expect(() => optionsFromEnv({ WX_APPID: 'wxid' })).toThrow(TypeError)
-    expect(() => optionsFromEnv({ WX_SECRET: 'x' })).toThrow(/set together/)
+    expect(() => optionsFromEnv({ WX_SECRET: 'x' })).toThrow(/WX_SECRET and WX_APPID must be set together \(.*neither for dev-mode logins\)/)
+    expect(() => optionsFromEnv({ WX_APPID: 'wxid', WX_SECRET: '  ' })).toThrow(expect.objectContaining({ code: 'INVALID_ENV' }))
   })
 })
 
