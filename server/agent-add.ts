@@ -6,44 +6,11 @@
  */
 import readline from 'node:readline'
 import { Writable } from 'node:stream'
+import { parseAgentAddArgs } from './agent-add-args'
 import { PASSWORD_MIN_LENGTH } from './passwords'
 import { optionsFromEnv, resolveOptions } from './config'
 import { isChatError } from './errors'
 import { openData } from './server'
-
-interface AgentAddArgs {
-  username: string
-  password?: string
-  name?: string
-  reset: boolean
-}
-
-const USAGE = 'usage: npm run agent:add -- USERNAME [--password PASSWORD] [--name DISPLAY_NAME] [--reset]'
-
-function parseArgs(argv: readonly string[]): AgentAddArgs {
-  let username: string | undefined
-  let password: string | undefined
-  let name: string | undefined
-  let reset = false
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]
-    const value = (): string => {
-      const v = argv[++i]
-      if (v === undefined) throw new TypeError(`${arg} needs a value\n${USAGE}`)
-      return v
-    }
-    if (arg === '--password' || arg === '-p') password = value()
-    else if (arg.startsWith('--password=')) password = arg.slice('--password='.length)
-    else if (arg === '--name') name = value()
-    else if (arg.startsWith('--name=')) name = arg.slice('--name='.length)
-    else if (arg === '--reset') reset = true
-    else if (arg.startsWith('-')) throw new TypeError(`unknown option ${arg}\n${USAGE}`)
-    else if (username === undefined) username = arg
-    else throw new TypeError(`unexpected argument ${arg}\n${USAGE}`)
-  }
-  if (username === undefined) throw new TypeError(USAGE)
-  return { username, reset, ...(password !== undefined ? { password } : {}), ...(name !== undefined ? { name } : {}) }
-}
 
 function ask(question: string, hidden: boolean): Promise<string> {
   let muted = false
@@ -73,7 +40,7 @@ async function readPassword(): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2))
+  const args = parseAgentAddArgs(process.argv.slice(2))
   const options = resolveOptions({ ...optionsFromEnv(process.env), demoAgent: false })
   const password = args.password ?? (await readPassword())
   const { store, accounts } = openData(options)
