@@ -20,6 +20,8 @@ describe('sniffImage', () => {
     ['empty', Buffer.alloc(0)],
     ['truncated png', PNG.subarray(0, 4)],
     ['riff that is not webp', Buffer.from('RIFF\0\0\0\0WAVEfmt ')],
+    // file-type takes this one as a GIF (see the comment on sniffImage).
+    ['gif of no known version', Buffer.from('GIF00a\x01\x00\x01\x00\x00\x00\x00;')],
   ])('refuses %s', (_name, bytes) => {
     expect(sniffImage(bytes)).toBeNull()
   })
