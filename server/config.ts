@@ -120,7 +120,10 @@ export const DEFAULTS = {
 /** Largest WebSocket frame accepted; bigger ones close the link with 1009. */
 export const MAX_FRAME_BYTES = 64 * 1024
 
-/** What a bad option (INVALID_OPTION) or environment variable (INVALID_ENV) throws: a RangeError for a number or choice out of range, else a TypeError. */
+/**
+ * What a bad option (INVALID_OPTION) or environment variable (INVALID_ENV) throws: a RangeError
+ * for a number or choice out of range, else a TypeError.
+ */
 export type ConfigError = (RangeError | TypeError) & { code: 'INVALID_OPTION' | 'INVALID_ENV' }
 
 function configError(code: ConfigError['code'], range: boolean, message: string): ConfigError {
@@ -195,8 +198,9 @@ type EnvVariables = Static<typeof EnvSchema>
 /** Variables whose values are never repeated in an error message. */
 const SECRET_VARIABLES: ReadonlySet<string> = new Set(['SECRET', 'WX_SECRET', 'DEMO_AGENT_PASSWORD'])
 
-// env-schema's own instance coerces types ('1e3' would be a whole number): this one validates the strings as they are.
-// All errors: one start reports every bad variable.
+// env-schema's own Ajv coerces types ('1e3' would be a whole number): this one checks the strings as they are.
+// All errors, so that one start reports every bad variable; removeAdditional as env-schema's own,
+// which drops the variables the schema does not list (it sets additionalProperties: false).
 const envAjv = createAjv({ allErrors: true, removeAdditional: true })
 
 function envMessage(problem: SchemaProblem, name: string, value: string | undefined): string {
@@ -226,7 +230,8 @@ function readVariables(env: Env): EnvVariables {
   try {
     return envSchema<EnvVariables>({ schema: EnvSchema, data, env: false, ajv: envAjv })
   } catch (err) {
-    const errors = err instanceof Error ? (err as Error & { errors?: unknown }).errors : undefined
+    // env-schema throws an Error carrying Ajv's `errors`; anything else is not a bad variable.
+    const errors = typeof err === 'object' && err !== null ? (err as { errors?: unknown }).errors : undefined
     if (!Array.isArray(errors)) throw err
     throw envError(schemaProblems(errors), (p) => p.path.join('.'), data)
   }

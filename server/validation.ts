@@ -19,8 +19,6 @@ export function createAjv(options: Options = {}): Ajv {
   const ajv = new Ajv({
     // Errors carry the failing schema and value: the messages are made from them.
     verbose: true,
-    // Schemas are written in this repository and compiled once: checking them against the meta-schema adds nothing.
-    validateSchema: false,
     ...options,
   })
   ajv.addKeyword({ keyword: EXPECTED, schemaType: 'string' })
@@ -53,7 +51,8 @@ function toProblem(error: ErrorObject): SchemaProblem {
   if (error.keyword === 'required' || error.keyword === 'dependencies') {
     const missing = String(error.params.missingProperty)
     const schema = schemaObject(schemaObject(parent.properties)[missing])
-    return { path: [...path, missing], schema, value: undefined, missing: true, ...(error.keyword === 'dependencies' ? { neededBy: String(error.params.property) } : {}) }
+    const neededBy = error.keyword === 'dependencies' ? { neededBy: String(error.params.property) } : {}
+    return { path: [...path, missing], schema, value: undefined, missing: true, ...neededBy }
   }
   return { path, schema: parent, value: error.data, missing: false }
 }

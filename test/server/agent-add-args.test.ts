@@ -25,6 +25,7 @@ describe('parseAgentAddArgs', () => {
     [['carol', 'dave'], /^unexpected argument dave\n/],
   ])('refuses %j with a usage error', (argv, message) => {
     expect(() => parseAgentAddArgs(argv)).toThrow(message)
-    expect(() => parseAgentAddArgs(argv)).toThrow(expect.objectContaining({ name: 'TypeError', code: 'USAGE', message: expect.stringContaining(USAGE) }))
+    const usage = expect.objectContaining({ name: 'TypeError', code: 'USAGE', message: expect.stringContaining(USAGE) })
+    expect(() => parseAgentAddArgs(argv)).toThrow(usage)
   })
 })

@@ -116,7 +116,11 @@ describe('optionsFromEnv', () => {
   })
 
   it('takes decimals for RATE_LIMIT_RATE, and spaces around numbers', () => {
-    expect(optionsFromEnv({ RATE_LIMIT_RATE: '.5', PORT: ' 80 ', TOKEN_TTL: ' 7 d ' })).toEqual({ rateLimit: { rate: 0.5, burst: 40 }, port: 80, tokenTtl: 604800 })
+    expect(optionsFromEnv({ RATE_LIMIT_RATE: '.5', PORT: ' 80 ', TOKEN_TTL: ' 7 d ' })).toEqual({
+      rateLimit: { rate: 0.5, burst: 40 },
+      port: 80,
+      tokenTtl: 604800,
+    })
     expect(() => optionsFromEnv({ RATE_LIMIT_RATE: '0x10' })).toThrow(/RATE_LIMIT_RATE must be a number, got "0x10"/)
   })
 

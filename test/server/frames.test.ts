@@ -30,7 +30,8 @@ describe('decodeFrame', () => {
   })
 
   it('refuses binary frames', () => {
-    expect(failure(() => decodeFrame(Buffer.from('{"type":"ping"}'), true))).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/binary/) })
+    const binary = failure(() => decodeFrame(Buffer.from('{"type":"ping"}'), true))
+    expect(binary).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/binary/) })
   })
 
   it('keeps the fields of a frame whose type it does not know yet', () => {
@@ -68,7 +69,8 @@ describe('validateFrame', () => {
   })
 
   it.each([['nope'], ['constructor'], ['__proto__'], ['toString']])('answers UNKNOWN_TYPE to type %s', (type) => {
-    expect(failure(() => validate({ type, id: 'r' }))).toMatchObject({ code: 'UNKNOWN_TYPE', message: expect.stringMatching(/unknown frame type .* \(known: ping, session/) })
+    const unknown = failure(() => validate({ type, id: 'r' }))
+    expect(unknown).toMatchObject({ code: 'UNKNOWN_TYPE', message: expect.stringMatching(/unknown frame type .* \(known: ping, session/) })
   })
 
   it('measures text in code points against textMaxLength, with TOO_LONG', () => {
@@ -89,13 +91,10 @@ describe('validateFrame', () => {
   it('drops the fields a frame does not have, and takes conversationId: null as omitted', () => {
     expect(validate({ type: 'ping', id: 'p', extra: 1 })).toEqual({ type: 'ping' })
     expect(validate({ type: 'typing', id: 't', conversationId: 'c' })).toEqual({ type: 'typing', conversationId: 'c' })
-    expect(validate({ type: 'message', id: 'm', conversationId: null, kind: 'image', image: { url: IMAGE_URL, width: 3, alt: 'x' }, from: 'system' })).toEqual({
-      type: 'message',
-      id: 'm',
-      kind: 'image',
-      image: { url: IMAGE_URL, width: 3 },
-    })
-    expect(validate({ type: 'message', id: 'm', kind: 'text', text: 'hi', seq: 1, ts: 2 })).toEqual({ type: 'message', id: 'm', kind: 'text', text: 'hi' })
+    const image = { type: 'message', id: 'm', conversationId: null, kind: 'image', image: { url: IMAGE_URL, width: 3, alt: 'x' }, from: 'system' }
+    expect(validate(image)).toEqual({ type: 'message', id: 'm', kind: 'image', image: { url: IMAGE_URL, width: 3 } })
+    const text = { type: 'message', id: 'm', kind: 'text', text: 'hi', seq: 1, ts: 2 }
+    expect(validate(text)).toEqual({ type: 'message', id: 'm', kind: 'text', text: 'hi' })
   })
 })
 
