@@ -45,15 +45,23 @@ async function main(): Promise<void> {
   const password = args.password ?? (await readPassword())
   const { store, accounts } = openData(options)
   try {
-    const { user, created } = await accounts.addAgent({ username: args.username, password, replace: args.reset, ...(args.name !== undefined ? { name: args.name } : {}) })
-    process.stdout.write(`${created ? 'added' : 'reset the password of'} agent ${args.username} (${user.name}, id ${user.id}) in ${options.dataDir}\n`)
+    const { user, created } = await accounts.addAgent({
+      username: args.username,
+      password,
+      replace: args.reset,
+      ...(args.name !== undefined ? { name: args.name } : {}),
+    })
+    process.stdout.write(
+      `${created ? 'added' : 'reset the password of'} agent ${args.username} (${user.name}, id ${user.id}) in ${options.dataDir}\n`,
+    )
   } finally {
     store.close()
   }
 }
 
 main().catch((err: unknown) => {
-  const message = isChatError(err) && err.code === 'CONFLICT' ? `${err.message} (use --reset to set a new password)` : (err as Error).message
+  const message =
+    isChatError(err) && err.code === 'CONFLICT' ? `${err.message} (use --reset to set a new password)` : (err as Error).message
   process.stderr.write(`agent:add: ${message}\n`)
   process.exit(1)
 })

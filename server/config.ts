@@ -8,7 +8,10 @@ import { createAjv, expectedBy, isRangeRule, schemaProblems, type SchemaProblem 
 export type { LogLevel }
 
 /** The subset of `fetch` that wechat.ts uses; inject a fake in tests. */
-export type FetchLike = (url: string, init?: { signal?: AbortSignal }) => Promise<{
+export type FetchLike = (
+  url: string,
+  init?: { signal?: AbortSignal },
+) => Promise<{
   ok: boolean
   status: number
   json(): Promise<unknown>
@@ -87,7 +90,7 @@ export interface ResolvedOptions {
   rateLimit: RateLimitOptions
   loginRateLimit: RateLimitOptions
   consoleDir: string
-  demoAgent: Required<Omit<DemoAgentOptions, 'password'>> & { password?: string } | false
+  demoAgent: (Required<Omit<DemoAgentOptions, 'password'>> & { password?: string }) | false
   pingInterval: number
   textMaxLength: number
   shutdownTimeout: number
@@ -145,9 +148,16 @@ function optionError(problem: SchemaProblem): ConfigError {
 export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
   if (!validateOptions(options)) throw optionError(schemaProblems(validateOptions.errors)[0])
   // Functions: JSON Schema cannot describe them, so OptionsSchema leaves them out and they are checked here.
-  if (options.fetch !== undefined && typeof options.fetch !== 'function') throw configError('INVALID_OPTION', false, 'fetch must be a function')
+  if (options.fetch !== undefined && typeof options.fetch !== 'function')
+    throw configError('INVALID_OPTION', false, 'fetch must be a function')
   const clock = options.clock ?? serverClock
-  if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function' || typeof clock.setTimeout !== 'function' || typeof clock.clearTimeout !== 'function') {
+  if (
+    typeof clock !== 'object' ||
+    clock === null ||
+    typeof clock.now !== 'function' ||
+    typeof clock.setTimeout !== 'function' ||
+    typeof clock.clearTimeout !== 'function'
+  ) {
     throw configError('INVALID_OPTION', false, 'clock must be { now, setTimeout, clearTimeout }')
   }
   const demo = options.demoAgent
@@ -212,9 +222,9 @@ function envMessage(problem: SchemaProblem, name: string, value: string | undefi
   return `${name} must be ${expectedBy(problem.schema)}${got}`
 }
 
-function envError(problems: SchemaProblem[], nameOf: (problem: SchemaProblem) => string, data: Env): ConfigError {
+function envError(problems: [SchemaProblem, ...SchemaProblem[]], nameOf: (problem: SchemaProblem) => string, data: Env): ConfigError {
   const messages = problems.map((p) => envMessage(p, nameOf(p), data[nameOf(p)]))
-  const first = problems[0]
+  const [first] = problems
   // A variable is always a string: a bad one is a value out of those accepted (RangeError); a missing partner is a TypeError.
   return configError('INVALID_ENV', first.neededBy === undefined, messages.join('; '))
 }

@@ -28,7 +28,9 @@ const closed = <P extends TProperties>(properties: P) => Type.Object(properties,
 const Id = Type.String({ minLength: 1, maxLength: MAX_ID_LENGTH })
 const Seq = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })
 const limit = (bounds: { default: number; max: number }) =>
-  Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, default: bounds.default, description: `capped at ${bounds.max}` }))
+  Type.Optional(
+    Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, default: bounds.default, description: `capped at ${bounds.max}` }),
+  )
 const Dimension = Type.Integer({ minimum: 1, maximum: MAX_DIMENSION })
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
@@ -48,7 +50,13 @@ const MessageText = Type.String({ pattern: '\\S', [EXPECTED]: 'a string that is 
 export const PingFrameSchema = closed({ type: Type.Literal('ping') })
 export const SessionRequestSchema = closed({ type: Type.Literal('session'), id: Id })
 export const OpenRequestSchema = closed({ type: Type.Literal('open'), id: Id })
-export const SyncRequestSchema = closed({ type: Type.Literal('sync'), id: Id, conversationId: Id, afterSeq: Seq, limit: limit(PAGE_LIMITS.sync) })
+export const SyncRequestSchema = closed({
+  type: Type.Literal('sync'),
+  id: Id,
+  conversationId: Id,
+  afterSeq: Seq,
+  limit: limit(PAGE_LIMITS.sync),
+})
 export const HistoryRequestSchema = closed({
   type: Type.Literal('history'),
   id: Id,

@@ -35,8 +35,7 @@ const messageValidators = new Map<string, ValidateFunction<Static<MessageFrameSc
 const FRAME_TYPES = [...requestValidators.keys(), 'message'].join(', ')
 const MESSAGE_KINDS = [...messageValidators.keys()].map((kind) => JSON.stringify(kind)).join(', ')
 
-function problemMessage(type: string | undefined, problem: SchemaProblem | undefined): string {
-  if (problem === undefined) return 'frame is not valid'
+function problemMessage(type: string | undefined, problem: SchemaProblem): string {
   const expected = expectedBy(problem.schema)
   if (problem.path.length === 0) return `frame must be ${expected}`
   const field = `"${problem.path.join('.')}"`

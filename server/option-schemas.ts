@@ -36,7 +36,10 @@ export const OptionsSchema = Type.Object({
   loginRateLimit: Type.Optional(RateLimitSchema),
   consoleDir: Type.Optional(Text),
   demoAgent: Type.Optional(
-    Type.Union([Type.Object({ username: Type.Optional(Text), password: Type.Optional(Text), name: Type.Optional(Text) }), Type.Literal(false)]),
+    Type.Union([
+      Type.Object({ username: Type.Optional(Text), password: Type.Optional(Text), name: Type.Optional(Text) }),
+      Type.Literal(false),
+    ]),
   ),
   pingInterval: Type.Optional(Integer(1)),
   textMaxLength: Type.Optional(Integer(1)),

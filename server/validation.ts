@@ -65,7 +65,7 @@ const within = (path: string[], root: string[]): boolean => root.every((name, i)
  * of those, only the deepest is kept, where the value went wrong (`wechat.secret`, not `wechat`);
  * when no branch got deeper than the union, its own, which names the whole choice ("… or false").
  */
-export function schemaProblems(errors: readonly ErrorObject[] | null | undefined): SchemaProblem[] {
+export function schemaProblems(errors: readonly ErrorObject[] | null | undefined): [SchemaProblem, ...SchemaProblem[]] {
   let problems = (errors ?? []).map(toProblem)
   for (const union of problems.filter(isUnion)) {
     if (!problems.includes(union)) continue
@@ -74,7 +74,9 @@ export function schemaProblems(errors: readonly ErrorObject[] | null | undefined
     const best = depth > union.path.length ? inside.find((p) => p.path.length === depth) : union
     problems = problems.filter((p) => p === best || !inside.includes(p))
   }
-  return problems
+  const [first, ...rest] = problems
+  // Ajv reports at least one error for a value it refuses; should it not, the root is named.
+  return [first ?? { path: [], schema: {}, value: undefined, missing: false }, ...rest]
 }
 
 const SAFE_MAX = Number.MAX_SAFE_INTEGER

@@ -78,16 +78,38 @@ describe('optionsFromEnv', () => {
 
   it('reads every documented variable', () => {
     const o = optionsFromEnv({
-      PORT: '9000', HOST: '0.0.0.0', DATA_DIR: '/tmp/x', SECRET: 's'.repeat(32), TOKEN_TTL: '12h',
-      WX_APPID: 'wxid', WX_SECRET: 'wxsecret', LOG_LEVEL: 'debug', UPLOAD_MAX_BYTES: '1000',
-      RATE_LIMIT_RATE: '5', RATE_LIMIT_BURST: '10', CONSOLE_DIR: '/tmp/console',
-      DEMO_AGENT_PASSWORD: 'pass-word-1', PING_INTERVAL: '1000', SQLITE_SYNCHRONOUS: 'FULL', AGENT_GRACE_MS: '5000',
+      PORT: '9000',
+      HOST: '0.0.0.0',
+      DATA_DIR: '/tmp/x',
+      SECRET: 's'.repeat(32),
+      TOKEN_TTL: '12h',
+      WX_APPID: 'wxid',
+      WX_SECRET: 'wxsecret',
+      LOG_LEVEL: 'debug',
+      UPLOAD_MAX_BYTES: '1000',
+      RATE_LIMIT_RATE: '5',
+      RATE_LIMIT_BURST: '10',
+      CONSOLE_DIR: '/tmp/console',
+      DEMO_AGENT_PASSWORD: 'pass-word-1',
+      PING_INTERVAL: '1000',
+      SQLITE_SYNCHRONOUS: 'FULL',
+      AGENT_GRACE_MS: '5000',
     })
     expect(o).toEqual({
-      port: 9000, host: '0.0.0.0', dataDir: '/tmp/x', secret: 's'.repeat(32), tokenTtl: 43200,
-      wechat: { appId: 'wxid', secret: 'wxsecret' }, logLevel: 'debug', uploadMaxBytes: 1000,
-      rateLimit: { rate: 5, burst: 10 }, consoleDir: '/tmp/console', demoAgent: { password: 'pass-word-1' },
-      pingInterval: 1000, sqliteSynchronous: 'full', agentGraceMs: 5000,
+      port: 9000,
+      host: '0.0.0.0',
+      dataDir: '/tmp/x',
+      secret: 's'.repeat(32),
+      tokenTtl: 43200,
+      wechat: { appId: 'wxid', secret: 'wxsecret' },
+      logLevel: 'debug',
+      uploadMaxBytes: 1000,
+      rateLimit: { rate: 5, burst: 10 },
+      consoleDir: '/tmp/console',
+      demoAgent: { password: 'pass-word-1' },
+      pingInterval: 1000,
+      sqliteSynchronous: 'full',
+      agentGraceMs: 5000,
     })
     expect(() => resolveOptions(o)).not.toThrow()
   })
@@ -124,7 +146,7 @@ describe('optionsFromEnv', () => {
     expect(() => optionsFromEnv({ RATE_LIMIT_RATE: '0x10' })).toThrow(/RATE_LIMIT_RATE must be a number, got "0x10"/)
   })
 
-  it('names the variable when a value is out of the option\'s range', () => {
+  it("names the variable when a value is out of the option's range", () => {
     expect(() => optionsFromEnv({ PORT: '70000' })).toThrow(/PORT must be an integer from 0 to 65535, got "70000"/)
     expect(() => optionsFromEnv({ RATE_LIMIT_RATE: '0' })).toThrow(/RATE_LIMIT_RATE must be a positive number, got "0"/)
     expect(() => optionsFromEnv({ RATE_LIMIT_BURST: '0' })).toThrow(/RATE_LIMIT_BURST must be an integer ≥ 1, got "0"/)
@@ -145,13 +167,21 @@ describe('optionsFromEnv', () => {
 
   it('wants WX_APPID and WX_SECRET together', () => {
     expect(() => optionsFromEnv({ WX_APPID: 'wxid' })).toThrow(TypeError)
-    expect(() => optionsFromEnv({ WX_SECRET: 'x' })).toThrow(/WX_SECRET and WX_APPID must be set together \(.*neither for dev-mode logins\)/)
+    expect(() => optionsFromEnv({ WX_SECRET: 'x' })).toThrow(
+      /WX_SECRET and WX_APPID must be set together \(.*neither for dev-mode logins\)/,
+    )
     expect(() => optionsFromEnv({ WX_APPID: 'wxid', WX_SECRET: '  ' })).toThrow(expect.objectContaining({ code: 'INVALID_ENV' }))
   })
 })
 
 describe('parseDuration', () => {
-  it.each([['3600', 3600], ['90m', 5400], ['12h', 43200], ['7d', 604800], ['30s', 30]])('reads %s', (text, seconds) => {
+  it.each([
+    ['3600', 3600],
+    ['90m', 5400],
+    ['12h', 43200],
+    ['7d', 604800],
+    ['30s', 30],
+  ])('reads %s', (text, seconds) => {
     expect(parseDuration('TOKEN_TTL', text)).toBe(seconds)
   })
 

@@ -62,8 +62,14 @@ describe('validateFrame', () => {
     [{ type: 'message', id: 'm', kind: 'image', image: 'x' }, /"image" must be an object/],
     [{ type: 'message', id: 'm', kind: 'image', image: { url: 'https://evil.example/x.png' } }, /"image.url" must be a \/uploads\/… path/],
     [{ type: 'message', id: 'm', kind: 'image', image: { url: '/uploads/../chat.db' } }, /"image.url" must be a \/uploads\/… path/],
-    [{ type: 'message', id: 'm', kind: 'image', image: { url: IMAGE_URL, width: -1 } }, /"image.width" must be an integer from 1 to 100000/],
-    [{ type: 'message', id: 'm', kind: 'image', image: { url: IMAGE_URL, height: 100_001 } }, /"image.height" must be an integer from 1 to 100000/],
+    [
+      { type: 'message', id: 'm', kind: 'image', image: { url: IMAGE_URL, width: -1 } },
+      /"image.width" must be an integer from 1 to 100000/,
+    ],
+    [
+      { type: 'message', id: 'm', kind: 'image', image: { url: IMAGE_URL, height: 100_001 } },
+      /"image.height" must be an integer from 1 to 100000/,
+    ],
   ])('refuses %j with BAD_REQUEST naming the field', (frame, message) => {
     expect(failure(() => validate(frame))).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(message) })
   })
@@ -75,7 +81,10 @@ describe('validateFrame', () => {
 
   it('measures text in code points against textMaxLength, with TOO_LONG', () => {
     const text = (t: string) => ({ type: 'message', id: 'm', kind: 'text', text: t })
-    expect(failure(() => validate(text('字'.repeat(2001))))).toMatchObject({ code: 'TOO_LONG', message: 'text is longer than 2000 characters' })
+    expect(failure(() => validate(text('字'.repeat(2001))))).toMatchObject({
+      code: 'TOO_LONG',
+      message: 'text is longer than 2000 characters',
+    })
     expect(validate(text('😀'.repeat(2000)))).toMatchObject({ kind: 'text' })
     expect(failure(() => validateFrame(text('abcd') as RawFrame, { textMaxLength: 3 }))).toMatchObject({ code: 'TOO_LONG' })
     expect(textLength('😀字a')).toBe(3)
@@ -83,7 +92,9 @@ describe('validateFrame', () => {
 
   it('fills in and caps page limits', () => {
     expect(validate({ type: 'sync', id: 'r', conversationId: 'c', afterSeq: 0 })).toMatchObject({ limit: PAGE_LIMITS.sync.default })
-    expect(validate({ type: 'sync', id: 'r', conversationId: 'c', afterSeq: 0, limit: 10_000 })).toMatchObject({ limit: PAGE_LIMITS.sync.max })
+    expect(validate({ type: 'sync', id: 'r', conversationId: 'c', afterSeq: 0, limit: 10_000 })).toMatchObject({
+      limit: PAGE_LIMITS.sync.max,
+    })
     expect(validate({ type: 'history', id: 'r', conversationId: 'c', beforeSeq: 0 })).toMatchObject({ limit: PAGE_LIMITS.history.default })
     expect(validate({ type: 'history', id: 'r', conversationId: 'c', beforeSeq: 0, limit: 5 })).toMatchObject({ limit: 5 })
   })
@@ -91,7 +102,14 @@ describe('validateFrame', () => {
   it('drops the fields a frame does not have, and takes conversationId: null as omitted', () => {
     expect(validate({ type: 'ping', id: 'p', extra: 1 })).toEqual({ type: 'ping' })
     expect(validate({ type: 'typing', id: 't', conversationId: 'c' })).toEqual({ type: 'typing', conversationId: 'c' })
-    const image = { type: 'message', id: 'm', conversationId: null, kind: 'image', image: { url: IMAGE_URL, width: 3, alt: 'x' }, from: 'system' }
+    const image = {
+      type: 'message',
+      id: 'm',
+      conversationId: null,
+      kind: 'image',
+      image: { url: IMAGE_URL, width: 3, alt: 'x' },
+      from: 'system',
+    }
     expect(validate(image)).toEqual({ type: 'message', id: 'm', kind: 'image', image: { url: IMAGE_URL, width: 3 } })
     const text = { type: 'message', id: 'm', kind: 'text', text: 'hi', seq: 1, ts: 2 }
     expect(validate(text)).toEqual({ type: 'message', id: 'm', kind: 'text', text: 'hi' })
@@ -110,7 +128,7 @@ describe('the image url rule', () => {
     [`https://host/uploads/${'a'.repeat(64)}.png`],
     ['/uploads/'],
     ['/uploadsx/a.png'],
-  ])('is uploadNameFromUrl\'s: %s', (url) => {
+  ])("is uploadNameFromUrl's: %s", (url) => {
     expect(new RegExp(UPLOAD_URL_PATTERN, 'u').test(url)).toBe(uploadNameFromUrl(url) !== null)
   })
 })

@@ -23,7 +23,10 @@ describe('npm start with a bad environment', () => {
     [{ PORT: 'eighty' }, /server failed to start: PORT must be a whole number, got "eighty"/],
     [{ PORT: '70000' }, /server failed to start: PORT must be an integer from 0 to 65535, got "70000"/],
     [{ WX_APPID: 'wx1' }, /server failed to start: WX_APPID and WX_SECRET must be set together/],
-    [{ LOG_LEVEL: 'loud', TOKEN_TTL: 'soon' }, /TOKEN_TTL must be seconds or a number with s, m, h or d .*, got "soon"; LOG_LEVEL must be one of/],
+    [
+      { LOG_LEVEL: 'loud', TOKEN_TTL: 'soon' },
+      /TOKEN_TTL must be seconds or a number with s, m, h or d .*, got "soon"; LOG_LEVEL must be one of/,
+    ],
   ])('exits 1 for %j', (env, message) => {
     const res = start(env)
     expect(res.status).toBe(1)
