@@ -328,9 +328,10 @@ export class AgentDesk {
       return
     }
     const index = this.waiting.findIndex((c) => c.id === message.conversationId)
-    if (index >= 0 && message.seq > this.waiting[index].lastSeq) {
+    const queued = this.waiting[index]
+    if (queued !== undefined && message.seq > queued.lastSeq) {
       this.waiting = this.waiting.slice()
-      this.waiting[index] = { ...this.waiting[index], lastMessage: message, lastSeq: message.seq }
+      this.waiting[index] = { ...queued, lastMessage: message, lastSeq: message.seq }
       this.emitter.emit('queue', this.waiting)
     }
   }

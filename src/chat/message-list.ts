@@ -119,18 +119,18 @@ export class MessageList {
 
   /** Lowest seq held, or null when no message has one. */
   get oldestSeq(): number | null {
-    return this.pendingStart > 0 ? (this.items[0].seq as number) : null
+    return this.pendingStart > 0 ? this.seqAt(0) : null
   }
 
   /** Highest seq held, or null. */
   get newestSeq(): number | null {
-    return this.pendingStart > 0 ? (this.items[this.pendingStart - 1].seq as number) : null
+    return this.pendingStart > 0 ? this.seqAt(this.pendingStart - 1) : null
   }
 
   /** Highest seq reached from the oldest held without a gap (0 when none is held): what to sync after. */
   get contiguousSeq(): number {
     if (this.pendingStart === 0) return 0
-    const oldest = this.items[0].seq as number
+    const oldest = this.seqAt(0)
     // Seqs are only ever added (until a reset), so a chain found before still holds: resume
     // from it instead of walking from the oldest on every incoming message.
     if (this.chain === null || this.chain.from > oldest) this.chain = { from: oldest, to: oldest }
@@ -226,7 +226,7 @@ export class MessageList {
     // the new one and stop at the first.
     for (let i = this.lowerBound(seq + 1) - 1; i >= 0; i--) {
       const item = this.items[i]
-      if (!item.mine) continue
+      if (!item?.mine) continue
       if (item.status === 'read') break
       if (item.status === 'sent') this.patch(item, { status: 'read' })
     }
@@ -296,15 +296,22 @@ export class MessageList {
     let hi = this.pendingStart
     while (lo < hi) {
       const mid = (lo + hi) >>> 1
-      if ((this.items[mid].seq as number) < seq) lo = mid + 1
+      if (this.seqAt(mid) < seq) lo = mid + 1
       else hi = mid
     }
     return lo
   }
 
+  /** Seq of the message at `index`, one of `items[0..pendingStart)`, which all carry one. */
+  private seqAt(index: number): number {
+    const seq = this.items[index]?.seq
+    if (seq === undefined || seq === null) throw new Error(`MessageList: no seq'd message at index ${index}`)
+    return seq
+  }
+
   private seqIndex(seq: number): number {
     const index = this.lowerBound(seq)
-    return index < this.pendingStart && this.items[index].seq === seq ? index : -1
+    return index < this.pendingStart && this.items[index]?.seq === seq ? index : -1
   }
 
   private flush(): void {

@@ -9,8 +9,10 @@ export const TIME_LABEL_GAP = 5 * 60 * 1000
 /** True for the first message and for each one `gap` ms or more after the one before it. */
 export function shouldShowTime(messages: readonly { ts: number }[], index: number, gap: number = TIME_LABEL_GAP): boolean {
   if (index <= 0) return index === 0 && messages.length > 0
-  if (index >= messages.length) return false
-  return messages[index].ts - messages[index - 1].ts >= gap
+  const current = messages[index]
+  const previous = messages[index - 1]
+  if (current === undefined || previous === undefined) return false
+  return current.ts - previous.ts >= gap
 }
 
 /** `今天 14:05`, `昨天 09:30`, `11月3日 08:00`, or `2024年11月3日 08:00` for another year. */
