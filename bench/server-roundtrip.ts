@@ -13,7 +13,7 @@
  *   options: --rate 200 (messages/s) --seconds 10 --customers 20
  */
 import type WebSocket from 'ws'
-import { arg, percentile, ratio, table } from './lib/report'
+import { arg, percentile, ratio, roundRobin, table } from './lib/report'
 import { loginAgent, loginCustomers, openSocket, runChildIfAsked, startChild, type ChildServer } from './lib/server-processes'
 
 const RATE = arg('rate', 200)
@@ -73,7 +73,7 @@ async function echoRun(server: ChildServer, total: number, warmup: number): Prom
   await schedule(total, (i) => {
     const id = `e${i}`
     sentAt.set(id, now())
-    clients[i % CUSTOMERS].send(JSON.stringify({ type: 'message', id, i, hop: 1, kind: 'text', text: TEXT }))
+    roundRobin(clients, i).send(JSON.stringify({ type: 'message', id, i, hop: 1, kind: 'text', text: TEXT }))
   })
   await drained(() => finished === total)
   for (const ws of clients) ws.terminate()
@@ -109,10 +109,10 @@ async function chatRun(server: ChildServer, total: number, warmup: number): Prom
   }
   await schedule(total, (i) => {
     const id = `m${i}`
-    const c = i % CUSTOMERS
     sentAt.set(id, now())
     index.set(id, i)
-    customers[c].send(JSON.stringify({ type: 'message', id, conversationId: conversations[c].conversation.id, kind: 'text', text: TEXT }))
+    const conversationId = roundRobin(conversations, i).conversation.id
+    roundRobin(customers, i).send(JSON.stringify({ type: 'message', id, conversationId, kind: 'text', text: TEXT }))
   })
   await drained(() => finished === total)
   for (const ws of [agent, ...customers]) ws.terminate()

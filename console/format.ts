@@ -19,7 +19,7 @@ export function listTime(ts: number, now: number): string {
 /** The last character of a name ('顾客 ab12' → '2', '小美' → '美'), as Chinese apps show it. */
 export function initial(name: string): string {
   const chars = Array.from(name.trim())
-  return chars.length > 0 ? chars[chars.length - 1].toUpperCase() : '?'
+  return chars[chars.length - 1]?.toUpperCase() ?? '?'
 }
 
 const AVATAR_HUES = [211, 162, 27, 262, 340, 190, 45, 120]
@@ -28,7 +28,9 @@ const AVATAR_HUES = [211, 162, 27, 262, 340, 190, 45, 120]
 export function avatarHue(id: string): number {
   let hash = 0
   for (let i = 0; i < id.length; i++) hash = (hash * 31 + id.charCodeAt(i)) | 0
-  return AVATAR_HUES[Math.abs(hash) % AVATAR_HUES.length]
+  const hue = AVATAR_HUES[Math.abs(hash) % AVATAR_HUES.length]
+  if (hue === undefined) throw new Error(`avatarHue: no hue for ${id}`) // unreachable: the index is taken modulo the length
+  return hue
 }
 
 /** Unread count as a badge shows it. */

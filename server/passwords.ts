@@ -22,10 +22,11 @@ export async function hashPassword(password: string): Promise<string> {
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const parts = stored.split('$')
-  if (parts.length !== 6 || parts[0] !== 'scrypt') return false
-  const [N, r, p] = parts.slice(1, 4).map(Number)
-  const expected = Buffer.from(parts[5], 'base64url')
-  const key = await derive(password, Buffer.from(parts[4], 'base64url'), N, r, p, expected.length)
+  if (parts.length !== 6) return false
+  const [scheme, N = '', r = '', p = '', salt = '', hash = ''] = parts
+  if (scheme !== 'scrypt') return false
+  const expected = Buffer.from(hash, 'base64url')
+  const key = await derive(password, Buffer.from(salt, 'base64url'), Number(N), Number(r), Number(p), expected.length)
   return timingSafeEqual(key, expected)
 }
 

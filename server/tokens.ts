@@ -49,13 +49,14 @@ export class Tokens {
     if (!token) throw new ChatError('UNAUTHORIZED', 'token required')
     if (token.length > MAX_TOKEN_LENGTH) throw new ChatError('UNAUTHORIZED', 'bad token')
     const parts = token.split('.')
-    if (parts.length !== 3 || parts[0] !== VERSION) throw new ChatError('UNAUTHORIZED', 'bad token')
-    const given = Buffer.from(parts[2], 'base64url')
-    const expected = this.mac(`${parts[0]}.${parts[1]}`)
+    const [version, payload = '', signature = ''] = parts
+    if (parts.length !== 3 || version !== VERSION) throw new ChatError('UNAUTHORIZED', 'bad token')
+    const given = Buffer.from(signature, 'base64url')
+    const expected = this.mac(`${version}.${payload}`)
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new ChatError('UNAUTHORIZED', 'bad token')
     let claims: unknown
     try {
-      claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'))
+      claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))
     } catch {
       throw new ChatError('UNAUTHORIZED', 'bad token')
     }

@@ -19,6 +19,13 @@ export function percentile(values: number[], p: number): number {
   return sorted[rank] as number
 }
 
+/** `list[i % list.length]`: work dealt round-robin. */
+export function roundRobin<T>(list: readonly T[], i: number): T {
+  const item = list[i % list.length]
+  if (item === undefined) throw new RangeError(`roundRobin: no item ${i % list.length} in a list of ${list.length}`)
+  return item
+}
+
 export function ratio(value: number, baseline: number): string {
   return `${(value / baseline).toFixed(2)}×`
 }

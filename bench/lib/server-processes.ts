@@ -96,7 +96,9 @@ function hardFdLimit(): string {
 export function startChild(kind: ChildKind): Promise<ChildServer> {
   const hard = hardFdLimit()
   const script = `ulimit -n ${hard} 2>/dev/null; BENCH_FD_LIMIT=$(ulimit -n) exec "$0" "$@"`
-  const child: ChildProcess = spawn('/bin/sh', ['-c', script, process.execPath, '--expose-gc', process.argv[1], '--child', kind], {
+  const self = process.argv[1]
+  if (self === undefined) throw new Error('startChild: no script path in process.argv')
+  const child: ChildProcess = spawn('/bin/sh', ['-c', script, process.execPath, '--expose-gc', self, '--child', kind], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   const ask = <T>(cmd: string, key: string): Promise<T> => new Promise((resolve) => {

@@ -80,8 +80,8 @@ export class MessageListView implements View {
       if (timed) nodes.push(this.label(message, now))
       const el = this.item(message)
       // A run of messages from one sender shows the avatar and name once.
-      const previous = index > 0 ? messages[index - 1] : null
-      el.classList.toggle('msg-cont', !timed && previous !== null && previous.kind !== 'system' && message.kind !== 'system' && previous.from.id === message.from.id)
+      const previous = messages[index - 1]
+      el.classList.toggle('msg-cont', !timed && previous !== undefined && previous.kind !== 'system' && message.kind !== 'system' && previous.from.id === message.from.id)
       nodes.push(el)
     })
     for (const id of Array.from(this.held.keys())) {

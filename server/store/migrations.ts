@@ -63,7 +63,7 @@ export const MIGRATIONS: readonly Migration[] = [
 /** Brings the database to the newest version, one transaction per step; returns the versions it went from and to. */
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): { from: number; to: number } {
   const from = db.pragma('user_version', { simple: true }) as number
-  const latest = migrations.length === 0 ? 0 : migrations[migrations.length - 1].version
+  const latest = migrations[migrations.length - 1]?.version ?? 0
   if (from > latest) {
     throw new Error(`database schema version ${from} is newer than this server knows (${latest}); upgrade the server`)
   }

@@ -35,11 +35,13 @@ export interface ViewContext {
 }
 
 export function timeLabelAt(messages: readonly ListMessage[], index: number, now: number): string {
-  return shouldShowTime(messages, index) ? formatTimeLabel(messages[index].ts, now) : ''
+  const message = messages[index]
+  return message !== undefined && shouldShowTime(messages, index) ? formatTimeLabel(message.ts, now) : ''
 }
 
 export function toView(messages: readonly ListMessage[], index: number, context: ViewContext): MessageView {
   const message = messages[index]
+  if (message === undefined) throw new RangeError(`toView: no message at index ${index} of ${messages.length}`)
   const name = message.from.name
   const view: MessageView = {
     id: message.id,
