@@ -111,11 +111,11 @@ describe('customer session and agent desk on the reference server', () => {
     expect(session.status).toBe('assigned')
     await waitFor(() => desk.conversations.length === 1, 'the conversation on the desk')
     const conversationId = customerChat.id
-    expect(desk.conversations[0].conversation).toMatchObject({ id: conversationId, status: 'assigned' })
+    expect(desk.conversations[0]!.conversation).toMatchObject({ id: conversationId, status: 'assigned' })
 
     await expect(customerChat.sendText('你好，我的订单没到')).resolves.toMatchObject({ status: 'sent', seq: expect.any(Number) })
-    await waitFor(() => desk.conversations[0].unread === 1, 'unread on the desk')
-    expect(desk.conversations[0].preview).toBe('你好，我的订单没到')
+    await waitFor(() => desk.conversations[0]!.unread === 1, 'unread on the desk')
+    expect(desk.conversations[0]!.preview).toBe('你好，我的订单没到')
 
     const agentChat = desk.client(conversationId)
     await waitFor(() => agentChat.state.loaded, 'the agent history')
@@ -137,7 +137,7 @@ describe('customer session and agent desk on the reference server', () => {
     // Read receipts: the agent reads, the customer's message turns read.
     await agentChat.markRead()
     await waitFor(() => customerChat.messages.find((m) => m.mine)?.status === 'read', 'read at the customer')
-    expect(desk.conversations[0].unread).toBe(0)
+    expect(desk.conversations[0]!.unread).toBe(0)
 
     expect(ascendingOnce(customerChat.messages)).toBe(true)
     expect(ascendingOnce(agentChat.messages)).toBe(true)

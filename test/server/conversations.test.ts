@@ -118,7 +118,7 @@ describe('Conversations routing', () => {
     const { data, deliveries } = chat.transfer(a1, conv.id, 'a2')
     expect(data.conversation).toMatchObject({ status: 'assigned', agent: { id: 'a2', name: '小王' } })
     expect(frames(deliveries)[0]).toMatchObject({ type: 'conversation', event: 'transferred', from: { id: 'a1' } })
-    expect(deliveries[0].users.sort()).toEqual(['a1', 'a2', 'c1'])
+    expect(deliveries[0]!.users.sort()).toEqual(['a1', 'a2', 'c1'])
     expect(notices(deliveries)).toEqual(['已为您转接至客服 小王'])
     expect(store.conversation(conv.id)?.lastMessage?.text).toBe('已为您转接至客服 小王')
   })
@@ -203,7 +203,7 @@ describe('Conversations: an agent gone past the grace period', () => {
     expect(frames(deliveries)[0]).toMatchObject({ type: 'conversation', event: 'queued', conversation: { id: conv.id, status: 'queued' } })
     expect(deliveries[0]).toMatchObject({ users: ['c1'], agents: true })
     expect(notices(deliveries)).toEqual([NOTICES.queued])
-    expect(deliveries[1].users).toEqual(['c1'])
+    expect(deliveries[1]!.users).toEqual(['c1'])
     expect(store.conversation(conv.id)?.lastMessage).toMatchObject({ kind: 'system', text: NOTICES.queued })
 
     // The queue hands it out as usual when an agent comes online.
@@ -345,7 +345,7 @@ describe('Conversations messages', () => {
     const c = customer('c1')
     const conv = chat.open(c).data.conversation
     expect(chat.typing(c, conv.id).deliveries).toEqual([{ frame: { type: 'typing', conversationId: conv.id, from: expect.objectContaining({ id: 'c1' }) }, users: ['a1'] }])
-    expect(chat.typing(a1, conv.id).deliveries[0].users).toEqual(['c1'])
+    expect(chat.typing(a1, conv.id).deliveries[0]!.users).toEqual(['c1'])
   })
 
   it('gives an agent their conversations, the queue and who is online', () => {

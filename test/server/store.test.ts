@@ -8,7 +8,7 @@ import { tempDir } from './helpers/server-harness'
 describe('migrate', () => {
   it('brings a new database to the latest version, and does nothing the second time', () => {
     const db = new Database(':memory:')
-    const latest = MIGRATIONS[MIGRATIONS.length - 1].version
+    const latest = MIGRATIONS[MIGRATIONS.length - 1]!.version
     expect(migrate(db)).toEqual({ from: 0, to: latest })
     expect(db.pragma('user_version', { simple: true })).toBe(latest)
     expect(migrate(db)).toEqual({ from: latest, to: latest })

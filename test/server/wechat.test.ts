@@ -18,7 +18,7 @@ describe('jscode2session', () => {
   it('exchanges the code for an openid, sending appid, secret, js_code and grant_type', async () => {
     const fetch = fakeFetch({ body: { openid: 'o-1', session_key: 'k', unionid: 'u-1' } })
     await expect(jscode2session('the-code', creds, fetch)).resolves.toEqual({ openid: 'o-1', unionid: 'u-1' })
-    const url = new URL(fetch.calls[0])
+    const url = new URL(fetch.calls[0]!)
     expect(`${url.origin}${url.pathname}`).toBe(JSCODE2SESSION_URL)
     expect(Object.fromEntries(url.searchParams)).toEqual({ appid: 'wx123', secret: 'shh', js_code: 'the-code', grant_type: 'authorization_code' })
   })

@@ -84,12 +84,12 @@ it('pages in older history on scrolling to the top, keeping the message that was
   await waitFor(() => page.instance.data.hasMore === false && page.instance.data.loadingOlder === false, 'the last page')
   // 50 messages and the system notice of the assignment.
   expect(messagesOf(page)).toHaveLength(51)
-  expect(messagesOf(page)[0].kind).toBe('system')
+  expect(messagesOf(page)[0]!.kind).toBe('system')
   expect(texts()[1]).toBe('历史消息 1')
   expect(page.text()).toContain('没有更多消息了')
 
   // At the top with nothing older: no request goes out.
-  const task = again.env.sockets.tasks[again.env.sockets.tasks.length - 1]
+  const task = again.env.sockets.tasks[again.env.sockets.tasks.length - 1]!
   const sent: string[] = []
   const send = task.send.bind(task)
   task.send = (options) => {
@@ -119,7 +119,7 @@ it('appending an incoming message costs the same setData bytes with 10 and with 
     await waitFor(() => length() === index + 1, `message ${id} on the page`)
     const calls = page.calls.slice(before).filter((call) => `messages[${index}]` in call)
     expect(calls).toHaveLength(1)
-    return calls[0]
+    return calls[0]!
   }
 
   const at10 = await appendOne('probe-0001')
@@ -155,7 +155,7 @@ it('makes no setData while hidden, and one for everything that piled up when sho
 
   page.instance.onShow()
   expect(page.calls.length).toBe(before + 1)
-  const shown = page.calls[before]
+  const shown = page.calls[before]!
   expect(Object.keys(shown).filter((k) => k.startsWith('messages')).sort()).toEqual(
     [0, 1, 2, 3, 4].map((i) => `messages[${start + i}]`).sort(),
   )

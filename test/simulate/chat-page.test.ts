@@ -132,7 +132,7 @@ describe('chat page', () => {
   it('sends a quick reply chip as a message', async () => {
     const customer = app()
     const { page } = await readyChat(customer)
-    const chip = page.comp.querySelectorAll('.chip')[1]
+    const chip = page.comp.querySelectorAll('.chip')[1]!
     const text = chip.dom?.textContent ?? ''
     expect(text).toBe('如何申请退款？')
     tap(chip)
@@ -174,7 +174,7 @@ describe('chat page', () => {
     const { page, conversationId } = await readyChat(customer)
     // The network goes away (ChatSocket waits for it instead of retrying) and the link drops.
     customer.env.setOnline(false)
-    customer.env.sockets.tasks[customer.env.sockets.tasks.length - 1].ws.terminate()
+    customer.env.sockets.tasks[customer.env.sockets.tasks.length - 1]!.ws.terminate()
     await waitFor(() => bannerText(page).includes('正在重连'), 'the reconnecting banner')
 
     await agent.say(conversationId, '您离线时我发的消息')
@@ -198,7 +198,7 @@ describe('chat page', () => {
     await server.restart()
     await waitFor(() => bannerText(page) === '已连接', 'the connected banner')
     const bubbles = page.comp.querySelectorAll('.message')
-    const failedBubble = bubbles[messagesOf(page).findIndex((m) => m.id === failedId)]
+    const failedBubble = bubbles[messagesOf(page).findIndex((m) => m.id === failedId)]!
     tap(find(failedBubble, '.status'))
     await waitFor(() => mine(page, '这条会失败')?.status === 'sent', 'the resent message 已发送')
 
@@ -220,7 +220,7 @@ describe('chat page', () => {
     expect((await httpRequest(image?.image ?? '')).status).toBe(200)
 
     const bubbles = page.comp.querySelectorAll('.message')
-    tap(find(bubbles[messagesOf(page).indexOf(image ?? messagesOf(page)[0])], '.image-bubble'))
+    tap(find(bubbles[messagesOf(page).indexOf(image ?? messagesOf(page)[0]!)]!, '.image-bubble'))
     await waitFor(() => customer.env.previews.length === 1, 'the preview')
     expect(customer.env.previews[0]).toEqual({ current: image?.image, urls: [image?.image] })
     customer.env.cleanup()

@@ -57,7 +57,7 @@ describe('AgentDesk', () => {
 
     it('counts nothing unread when my own message is the last one', async () => {
       const { desk } = await started(sessionReply({ conversations: [conversation({ lastSeq: 3, lastMessage: message(3, agent) })] }))
-      expect(desk.conversations[0].unread).toBe(0)
+      expect(desk.conversations[0]!.unread).toBe(0)
     })
 
     it('rejects a session that is not an agent\'s', async () => {
@@ -111,7 +111,7 @@ describe('AgentDesk', () => {
       const { desk, socket } = await started(sessionReply({ conversations: [conversation()] }))
       socket.push({ type: 'message', message: message(1, customer) })
       socket.push({ type: 'read', conversationId: 'conv_1', seq: 1, by: sender(agent) })
-      expect(desk.conversations[0].unread).toBe(0)
+      expect(desk.conversations[0]!.unread).toBe(0)
     })
 
     it('keeps the online agents from presence pushes', async () => {
@@ -208,9 +208,9 @@ describe('AgentDesk', () => {
       await flushPromises()
       socket.reply(socket.take('history'), { messages: [], hasMore: false })
       socket.push({ type: 'message', message: message(1, customer) })
-      expect(desk.conversations[0].unread).toBe(1)
+      expect(desk.conversations[0]!.unread).toBe(1)
       void client.markRead()
-      expect(desk.conversations[0].unread).toBe(0)
+      expect(desk.conversations[0]!.unread).toBe(0)
       void client.sendText('您好，请讲')
       socket.ack(socket.take('message'), { seq: 2, ts: T0 + 99 })
       await flushPromises()

@@ -350,7 +350,7 @@ describe('ConversationClient', () => {
       const socket = Object.assign(new FakeChatSocket(), { nextId: () => 'sock-1' })
       const client = new ConversationClient({ socket, conversation: conversation(), user: customer })
       void client.sendText('x')
-      expect(client.messages[0].id).toBe('sock-1')
+      expect(client.messages[0]!.id).toBe('sock-1')
     })
   })
 
@@ -372,7 +372,7 @@ describe('ConversationClient', () => {
       await flushPromises()
       changes.length = 0
       const done = client.resend('local-1')
-      expect(client.messages[3].status).toBe('sending')
+      expect(client.messages[3]!.status).toBe('sending')
       const again = socket.take('message')
       expect(again.frame).toMatchObject({ id: 'local-1', text: '你好' })
       socket.ack(again, { seq: 4, ts: T0 })
@@ -427,7 +427,7 @@ describe('ConversationClient', () => {
       socket.push({ type: 'conversation', event: 'closed', conversation: conversation({ id: 'conv_2', status: 'closed' }) })
       expect(seen).toEqual(['closed:closed'])
       expect(client.conversation.status).toBe('closed')
-      expect(client.messages[0].status).toBe('read')
+      expect(client.messages[0]!.status).toBe('read')
     })
   })
 
@@ -510,17 +510,17 @@ describe('ConversationClient', () => {
         now: () => 1_000,
         setTimeout: (fn: () => void, ms: number) => timers.push({ fn, ms, cleared: false }) - 1,
         clearTimeout: (handle: unknown) => {
-          timers[handle as number].cleared = true
+          timers[handle as number]!.cleared = true
         },
       }
       const { client, socket } = await loaded(messages(1, 3), false, { clock, typingTimeout: 4000 })
       socket.push({ type: 'typing', conversationId: 'conv_1', from: sender(agent) })
       expect(timers).toEqual([expect.objectContaining({ ms: 4000, cleared: false })])
       expect(jest.getTimerCount()).toBe(0)
-      timers[0].fn()
+      timers[0]!.fn()
       expect(client.peerTyping).toBeNull()
       void client.sendText('x')
-      expect(client.messages[3].ts).toBe(1_000)
+      expect(client.messages[3]!.ts).toBe(1_000)
     })
 
     it('ignores my own notices and other conversations', async () => {

@@ -91,7 +91,8 @@ describe('MessageList', () => {
       list.merge(messages(3, 7))
       expect(changes).toHaveLength(1)
       expect(changes[0]).toMatchObject({ type: 'append', index: 2 })
-      expect(changes[0].type === 'append' && changes[0].messages.length).toBe(5)
+      const change = changes[0]!
+      expect(change.type === 'append' && change.messages.length).toBe(5)
     })
 
     it('announces an older history page as a prepend with its count', () => {
@@ -281,7 +282,7 @@ describe('MessageList', () => {
       list.setPeerReadSeq(1)
       list.setPeerReadSeq(0)
       expect(list.peerReadSeq).toBe(1)
-      expect(list.messages[0].status).toBe('read')
+      expect(list.messages[0]!.status).toBe('read')
     })
 
     it('leaves unacked messages alone', () => {

@@ -13,7 +13,7 @@ const sharedFiles = ['types.ts', 'errors.ts', 'clock.ts', 'emitter.ts', ...fs.re
 describe('src/chat portability', () => {
   it.each(files)('%s imports only relative modules and mitt', (file) => {
     const source = fs.readFileSync(path.join(dir, file), 'utf8')
-    const specifiers = Array.from(source.matchAll(/from '([^']+)'/g), (m) => m[1])
+    const specifiers = Array.from(source.matchAll(/from '([^']+)'/g), (m) => m[1]!)
     for (const specifier of specifiers) expect(specifier).toMatch(/^(\.\.?\/|mitt$)/)
     expect(specifiers.filter((s) => s.startsWith('../')).every((s) => sharedModules.includes(s))).toBe(true)
   })

@@ -67,7 +67,7 @@ describe('setDataPatch', () => {
     list.merge([message(4)]) // insert at 3 shifts it to 4
     const payload = setDataPatch(changes, list.messages)
     expect(payload).toEqual({ 'messages[3]': list.messages[3], 'messages[4]': list.messages[4] })
-    expect(list.messages[4].status).toBe('read')
+    expect(list.messages[4]!.status).toBe('read')
   })
 
   it('sets the whole list for a prepend or a reset', () => {

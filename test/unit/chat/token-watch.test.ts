@@ -30,7 +30,7 @@ describe('watchToken', () => {
     socket.error()
     socket.error()
     expect(q.asked).toHaveLength(1)
-    q.asked[0](true)
+    q.asked[0]!(true)
     await flushPromises()
     expect(refused).toHaveBeenCalledTimes(1)
     // Stopped: further failures ask nothing and report nothing.
@@ -48,7 +48,7 @@ describe('watchToken', () => {
     socket.error()
     socket.error() // the first question is still open
     expect(q.asked).toHaveLength(1)
-    q.asked[0](false)
+    q.asked[0]!(false)
     await flushPromises()
     socket.error()
     expect(q.asked).toHaveLength(2)
@@ -72,7 +72,7 @@ describe('watchToken', () => {
     socket.error()
     socket.error()
     stop()
-    q.asked[0](true)
+    q.asked[0]!(true)
     await flushPromises()
     expect(refused).not.toHaveBeenCalled()
     expect(socket.listenerCount()).toBe(0)
@@ -98,7 +98,7 @@ describe('watchToken', () => {
     const stop = watchToken({ socket, refused: q.refused, onRefused: refused, once: false })
     socket.error()
     socket.error()
-    q.asked[0](true)
+    q.asked[0]!(true)
     await flushPromises()
     expect(refused).toHaveBeenCalledTimes(1)
     socket.error() // the first failure with the new token: not yet a question
