@@ -54,6 +54,11 @@ function globalWx(): WxLike | undefined {
 }
 
 /** Throws `TypeError` (wrong type) or `RangeError` (right type, bad value), naming the option. */
+/** A wrong value as an error message names it: a primitive as itself, an object or function by its type. */
+function shown(value: unknown): string {
+  return (typeof value === 'object' && value !== null) || typeof value === 'function' ? typeof value : String(value)
+}
+
 function fail(range: boolean, name: string, what: string): never {
   const message = `ChatSocket: options.${name} ${what}`
   throw range ? new RangeError(message) : new TypeError(message)
@@ -71,7 +76,7 @@ interface NumberRule {
 }
 
 function num(name: string, value: unknown, rule: NumberRule): number {
-  if (typeof value !== 'number' || value !== value) fail(false, name, `must be a number, got ${String(value)}`)
+  if (typeof value !== 'number' || value !== value) fail(false, name, `must be a number, got ${shown(value)}`)
   const ok =
     (rule.above ? value > rule.min : value >= rule.min) &&
     value <= (rule.max ?? Infinity) &&
@@ -88,7 +93,7 @@ const MS0: NumberRule = { min: 0 }
 
 function bool(name: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback
-  if (typeof value !== 'boolean') fail(false, name, `must be true or false, got ${String(value)}`)
+  if (typeof value !== 'boolean') fail(false, name, `must be true or false, got ${shown(value)}`)
   return value
 }
 
@@ -143,7 +148,7 @@ function resolveLifecycle(value: unknown): LifecycleHost | null {
   }
   if (value === false) return null
   if (typeof value !== 'object' || value === null) fail(false, 'lifecycle', 'must be a boolean or an object with onAppHide/onAppShow/onNetworkStatusChange')
-  return value as LifecycleHost
+  return value
 }
 
 function hasFunctions(name: string, value: object, keys: string[]): void {
@@ -156,7 +161,7 @@ function hasFunctions(name: string, value: object, keys: string[]): void {
 export function resolveOptions(options: ChatSocketOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('ChatSocket: options must be an object with at least a url')
   const o = options as unknown as Record<string, unknown>
-  for (const key of Object.keys(o)) if (KNOWN.indexOf(key) < 0) fail(false, key, 'is not a ChatSocket option')
+  for (const key of Object.keys(o)) if (!KNOWN.includes(key)) fail(false, key, 'is not a ChatSocket option')
   const { url, header, protocols } = o
   if (!(typeof url === 'string' && url) && typeof url !== 'function') {
     fail(false, 'url', 'is required: a ws:// or wss:// URL, or a function returning one (or a Promise of one)')
@@ -196,7 +201,7 @@ export function resolveOptions(options: ChatSocketOptions): ResolvedOptions {
     ack: bool('ack', o.ack, DEFAULTS.ack),
     lifecycle: resolveLifecycle(o.lifecycle),
     codec,
-    generateId: o.generateId === undefined ? createIdGenerator(random, clock.now) : fn<() => string>('generateId', o.generateId),
+    generateId: o.generateId === undefined ? createIdGenerator(random, () => clock.now()) : fn<() => string>('generateId', o.generateId),
     random,
     clock,
   }

@@ -35,6 +35,23 @@ describe('resolveOptions', () => {
     expect(o.reconnect).toBe(false)
   })
 
+  it('calls a clock given as a class instance as a method (its now() may use this)', () => {
+    class OffsetClock {
+      constructor(private readonly base: number) {}
+      now(): number {
+        return this.base + 1
+      }
+      setTimeout(fn: () => void, ms: number): unknown {
+        return setTimeout(fn, ms)
+      }
+      clearTimeout(handle: unknown): void {
+        clearTimeout(handle as ReturnType<typeof setTimeout>)
+      }
+    }
+    const o = resolveOptions({ ...base(), clock: new OffsetClock(36 ** 3) })
+    expect(o.generateId()).toMatch(/^1001/)
+  })
+
   it('uses the global wx for connectSocket and lifecycle when present', () => {
     const connectSocket = fakeConnectSocket()
     const wx = { connectSocket, onAppShow: jest.fn(), onAppHide: jest.fn() }
@@ -87,6 +104,15 @@ describe('bad options', () => {
     const options = { ...base(), ...patch } as unknown as ConstructorParameters<typeof ChatSocket>[0]
     expect(() => new ChatSocket(options)).toThrow(ErrorType)
     expect(() => new ChatSocket(options)).toThrow(message)
+  })
+
+  it('names an object given for a boolean or number option by its type, not as [object Object]', () => {
+    expect(() => resolveOptions({ ...base(), ack: {} } as unknown as ConstructorParameters<typeof ChatSocket>[0])).toThrow(
+      'ChatSocket: options.ack must be true or false, got object',
+    )
+    expect(() => resolveOptions({ ...base(), timeout: [] } as unknown as ConstructorParameters<typeof ChatSocket>[0])).toThrow(
+      'ChatSocket: options.timeout must be a number, got object',
+    )
   })
 
   it('throws for options that are not an object', () => {
