@@ -382,7 +382,9 @@ export class ChatSocket {
 
   private write(data: string | ArrayBuffer, success?: () => void): void {
     try {
-      ;(this.task as SocketTaskLike).send({ data, success, fail: this.onSendFail })
+      const task = this.task
+      if (task === null) throw new Error('no socket task to send on')
+      task.send({ data, success, fail: this.onSendFail })
     } catch (cause) {
       this.sendFailed(cause)
     }
@@ -468,7 +470,7 @@ function resolveBoth<A, B>(
       (err: unknown) => done(err ?? new Error('option promise rejected')),
     )
   } else {
-    done(undefined, va as A, vb as B | undefined)
+    done(undefined, va, vb)
   }
 }
 

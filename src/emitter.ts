@@ -66,7 +66,7 @@ export function createEmitter<Events extends Record<EventType, unknown>>(options
         off(type, handler)
         handler(event)
       }
-      wrapper.original = handler as Handler<Events[typeof type]>
+      wrapper.original = handler
       inner.on(type, wrapper)
       return () => off(type, handler)
     },

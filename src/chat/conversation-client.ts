@@ -204,14 +204,12 @@ export class ConversationClient {
   /** Loads the newest history page (once; later calls share or skip it). */
   load(): Promise<void> {
     if (this.disposed || this.flags.loaded) return Promise.resolve()
-    if (this.loadRun === null) {
-      this.loadRun = Promise.resolve()
-        .then(() => this.runLoad())
-        .then(() => {
-          this.loadRun = null
-          this.checkGap()
-        })
-    }
+    this.loadRun ??= Promise.resolve()
+      .then(() => this.runLoad())
+      .then(() => {
+        this.loadRun = null
+        this.checkGap()
+      })
     return this.loadRun
   }
 
@@ -274,7 +272,7 @@ export class ConversationClient {
   resend(id: string): Promise<ListMessage> {
     this.assertLive('resend')
     const held = this.list.get(id)
-    if (held === undefined || !held.mine) throw new RangeError(`resend: no message of mine with id ${id}`)
+    if (!held?.mine) throw new RangeError(`resend: no message of mine with id ${id}`)
     const retried = this.list.retry(id)
     return retried === undefined ? Promise.resolve(held) : this.transmit(retried)
   }
@@ -454,7 +452,7 @@ export class ConversationClient {
     switch (frame.type) {
       case 'message': {
         const message = parseMessage(frame.message)
-        if (message === null || message.conversationId !== this.id) return
+        if (message?.conversationId !== this.id) return
         this.receive([message])
         this.indicator.clear(message.from.id)
         this.checkGap()
@@ -543,6 +541,7 @@ function senderOf(user: User): Sender {
 }
 
 function socketIds(socket: ChatSocketLike): (() => string) | null {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- read once, and called with the socket as `this`
   const nextId = socket.nextId
   return typeof nextId === 'function' ? () => nextId.call(socket) : null
 }

@@ -159,7 +159,7 @@ export class CustomerSession {
 
   private onConversationPush(value: unknown, event: unknown): void {
     const conversation = parseConversation(value)
-    if (this.disposed || this.me === null || conversation === null || conversation.customer.id !== this.me.id) return
+    if (this.disposed || this.me === null || conversation?.customer.id !== this.me.id) return
     const current = this.current
     if (current === null || current.id === conversation.id || current.status === 'closed') {
       this.adopt(conversation, parseConversationEvent(event), true)

@@ -275,7 +275,8 @@ export class MessageList {
 
   private setPendingStatus(id: string, from: MessageStatus, to: MessageStatus): ListMessage | undefined {
     const held = this.byId.get(id)
-    if (held === undefined || held.seq !== null || held.status !== from) return undefined
+    if (held === undefined) return undefined
+    if (held.seq !== null || held.status !== from) return undefined
     const item = this.patch(held, { status: to })
     this.flush()
     return item

@@ -39,21 +39,19 @@ export class SessionFetch {
 
   /** The running request, or a new one. Rejects with the request's error or when the reply carries no user of the role. */
   fetch(): Promise<User> {
-    if (this.run === null) {
-      this.run = Promise.resolve().then(async () => {
-        try {
-          const data = await this.options.socket.request({ type: 'session' })
-          const user = isObject(data) ? parseUser(data.user) : null
-          if (user === null || user.role !== this.options.role || !isObject(data)) {
-            throw new Error(`session: the reply carries no ${this.options.role}`)
-          }
-          if (!this.disposed) this.options.apply(user, data)
-          return user
-        } finally {
-          this.run = null
+    this.run ??= Promise.resolve().then(async () => {
+      try {
+        const data = await this.options.socket.request({ type: 'session' })
+        const user = isObject(data) ? parseUser(data.user) : null
+        if (user?.role !== this.options.role || !isObject(data)) {
+          throw new Error(`session: the reply carries no ${this.options.role}`)
         }
-      })
-    }
+        if (!this.disposed) this.options.apply(user, data)
+        return user
+      } finally {
+        this.run = null
+      }
+    })
     return this.run
   }
 

@@ -7,7 +7,7 @@
 export const TIME_LABEL_GAP = 5 * 60 * 1000
 
 /** True for the first message and for each one `gap` ms or more after the one before it. */
-export function shouldShowTime(messages: readonly { ts: number }[], index: number, gap: number = TIME_LABEL_GAP): boolean {
+export function shouldShowTime(messages: ReadonlyArray<{ ts: number }>, index: number, gap: number = TIME_LABEL_GAP): boolean {
   if (index <= 0) return index === 0 && messages.length > 0
   const current = messages[index]
   const previous = messages[index - 1]
