@@ -66,7 +66,7 @@ export class Accounts {
     if (this.options.wechat === null) {
       loginKey = `dev:${code}`
     } else {
-      const fetchImpl = this.options.fetch ?? (globalThis.fetch as unknown as FetchLike)
+      const fetchImpl = this.options.fetch ?? globalThis.fetch
       const session = await jscode2session(code, this.options.wechat, fetchImpl)
       loginKey = `wx:${session.openid}`
     }
@@ -117,7 +117,7 @@ export class Accounts {
   identify(token: string | undefined): Identity {
     const claims = this.tokens.verify(token)
     const user = this.store.user(claims.sub)
-    if (!user || user.role !== claims.role) throw new ChatError('UNAUTHORIZED', 'unknown user')
+    if (user?.role !== claims.role) throw new ChatError('UNAUTHORIZED', 'unknown user')
     return { user, expiresAt: claims.exp * 1000 }
   }
 }

@@ -127,7 +127,7 @@ export class Conversations {
       if (row.agent_id !== actor.id) throw new ChatError('FORBIDDEN', 'only the conversation\'s agent can transfer it')
       if (toAgentId === actor.id) throw new ChatError('BAD_REQUEST', 'cannot transfer a conversation to yourself')
       const target = this.store.user(toAgentId)
-      if (!target || target.role !== 'agent') throw new ChatError('NOT_FOUND', `no agent ${toAgentId}`)
+      if (target?.role !== 'agent') throw new ChatError('NOT_FOUND', `no agent ${toAgentId}`)
       if (!this.presence.onlineAgentIds().includes(target.id)) throw new ChatError('CONFLICT', `agent ${target.name} is offline`)
       this.store.updateConversation(row.id, 'assigned', target.id, this.now())
       const notice = this.notice(row.id, NOTICES.transferred(target.name))
@@ -263,7 +263,7 @@ export class Conversations {
     const agents: User[] = []
     for (const id of this.store.agentsWithAssigned()) {
       const user = online.has(id) ? undefined : this.store.user(id)
-      if (user && user.role === 'agent') agents.push(user)
+      if (user?.role === 'agent') agents.push(user)
     }
     return agents
   }

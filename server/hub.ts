@@ -1,6 +1,6 @@
 import type { Connection } from './connection'
 import type { Delivery, Presence } from './conversations'
-import type { OutFrame, User } from './types'
+import type { User } from './types'
 
 /** The open connections by user, and which agents are online (an agent with at least one socket). */
 export class Hub implements Presence {

@@ -129,6 +129,7 @@ export async function startServer(input: ServerOptions = {}): Promise<RunningSer
     sockets.register(app)
     await registerHttp(app, { accounts, store, hub, uploads, options, startedAt: options.clock.now(), isClosing: () => closing })
 
+    // eslint-disable-next-line @typescript-eslint/require-await -- a fastify hook is async or takes `done`; async makes a throw a rejection
     app.addHook('onClose', async () => {
       store.close()
       paths.cleanup()

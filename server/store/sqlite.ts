@@ -174,7 +174,8 @@ export class ChatStore {
 
   agentByUsername(username: string): AgentRecord | undefined {
     const row = this.stmt.agentByUsername.get(username)
-    if (!row || row.username === null || row.password_hash === null) return undefined
+    if (row === undefined) return undefined
+    if (row.username === null || row.password_hash === null) return undefined
     return { ...toUser(row), role: 'agent', username: row.username, passwordHash: row.password_hash }
   }
 
