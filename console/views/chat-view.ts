@@ -16,8 +16,8 @@ import { openTransferDialog } from './transfer-dialog'
 
 export interface ChatViewOptions {
   desk: AgentDesk
-  upload(file: File): Promise<{ url: string }>
-  toast(text: string, tone?: 'error' | 'info'): void
+  upload: (file: File) => Promise<{ url: string }>
+  toast: (text: string, tone?: 'error' | 'info') => void
 }
 
 interface Bound {

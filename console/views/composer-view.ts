@@ -11,8 +11,8 @@ import { errorText } from '../strings'
 export interface ComposerOptions {
   client: ConversationClient
   /** Uploads an image and resolves with its `/uploads/...` path. */
-  upload(file: File): Promise<{ url: string }>
-  toast(text: string, tone?: 'error' | 'info'): void
+  upload: (file: File) => Promise<{ url: string }>
+  toast: (text: string, tone?: 'error' | 'info') => void
 }
 
 const ACCEPT = 'image/png,image/jpeg,image/gif,image/webp'

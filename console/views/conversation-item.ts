@@ -13,9 +13,9 @@ export interface ItemData {
 }
 
 export interface ItemActions {
-  select(id: string): void
+  select: (id: string) => void
   /** Present for rows that can be accepted. */
-  accept?(id: string): void
+  accept?: (id: string) => void
 }
 
 export function conversationItem(data: ItemData, selected: boolean, now: number, actions: ItemActions): HTMLElement {

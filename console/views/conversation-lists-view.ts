@@ -7,11 +7,11 @@
 import { previewText, type AgentDesk, type DeskConversation } from 'miniprogram-chat-socket/chat'
 import { h, reconcile, setText, type View } from '../dom'
 import { listTime } from '../format'
-import { conversationItem, type ItemData } from './conversation-item'
+import { conversationItem, type ItemActions, type ItemData } from './conversation-item'
 
 export interface ListsActions {
-  select(id: string): void
-  accept(id: string): void
+  select: (id: string) => void
+  accept: (id: string) => void
 }
 
 export class ConversationListsView implements View {
@@ -65,7 +65,7 @@ export class ConversationListsView implements View {
     const open = mine.filter((d) => d.conversation.status === 'open').map(fromDesk)
     const withAccept = { select: this.actions.select, accept: this.actions.accept }
     const seen = new Set<string>()
-    const rows = (items: ItemData[], actions: { select(id: string): void; accept?(id: string): void }): Node[] =>
+    const rows = (items: ItemData[], actions: ItemActions): Node[] =>
       items.map((item) => {
         const id = item.conversation.id
         const selected = id === this.selected
@@ -73,7 +73,7 @@ export class ConversationListsView implements View {
         const key = JSON.stringify([!!actions.accept, selected, item.conversation.status, item.conversation.customer.name, item.preview, item.lastTs, item.unread, listTime(item.lastTs, now)])
         seen.add(id)
         const held = this.rows.get(id)
-        if (held !== undefined && held.key === key) return held.el
+        if (held?.key === key) return held.el
         const el = conversationItem(item, selected, now, actions)
         this.rows.set(id, { key, el })
         return el

@@ -18,7 +18,7 @@ export interface WorkspaceOptions {
   socket: BannerSocket
   /** Who logged in (the desk's `ready` replaces it with the server's view). */
   user: User
-  upload(file: File): Promise<{ url: string }>
+  upload: (file: File) => Promise<{ url: string }>
   logout(): void
 }
 
