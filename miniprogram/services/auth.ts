@@ -77,11 +77,9 @@ export class Auth {
 
   /** One login at a time; concurrent callers share it. */
   login(): Promise<StoredAuth> {
-    if (this.run === null) {
-      this.run = this.doLogin().finally(() => {
-        this.run = null
-      })
-    }
+    this.run ??= this.doLogin().finally(() => {
+      this.run = null
+    })
     return this.run
   }
 

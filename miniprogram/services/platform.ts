@@ -35,12 +35,12 @@ export class WxError extends Error {
 const failed = (reject: (e: Error) => void) => (err: { errMsg: string }) => reject(new WxError(err.errMsg))
 
 export function wxPlatform(api: WechatMiniprogram.Wx): Platform {
-  // The off* listener typings take differently named callback types than on*; they are the same functions.
+  // offNetworkStatusChange's typing takes a differently named callback type than on*; it is the same function.
   const lifecycle: LifecycleHost = {
     onAppHide: (fn) => api.onAppHide(fn),
-    offAppHide: (fn) => api.offAppHide(fn as WechatMiniprogram.OffAppHideCallback),
+    offAppHide: (fn) => api.offAppHide(fn),
     onAppShow: (fn) => api.onAppShow(fn),
-    offAppShow: (fn) => api.offAppShow(fn as WechatMiniprogram.OffAppShowCallback),
+    offAppShow: (fn) => api.offAppShow(fn),
     onNetworkStatusChange: (fn) => api.onNetworkStatusChange(fn),
     offNetworkStatusChange: (fn) => api.offNetworkStatusChange(fn as unknown as WechatMiniprogram.OffNetworkStatusChangeCallback),
     getNetworkType: (options) => void api.getNetworkType({ success: (res) => options.success?.(res) }),

@@ -19,8 +19,8 @@ export function wxUi(api: WechatMiniprogram.Wx): PageUi {
   return {
     toast: (title) => void api.showToast({ title, icon: 'none' }),
     loading: (title) => {
-      if (title === null) api.hideLoading()
-      else api.showLoading({ title, mask: true })
+      if (title === null) void api.hideLoading()
+      else void api.showLoading({ title, mask: true })
     },
     setTitle: (title) => void api.setNavigationBarTitle({ title }),
     chooseImage: () =>
@@ -34,7 +34,7 @@ export function wxUi(api: WechatMiniprogram.Wx): PageUi {
             const file = res.tempFiles[0]
             resolve(file === undefined ? null : { path: file.tempFilePath, width: file.width, height: file.height })
           },
-          fail: (err) => (/cancel/.test(err.errMsg) ? resolve(null) : reject(new Error(err.errMsg))),
+          fail: (err) => (err.errMsg.includes('cancel') ? resolve(null) : reject(new Error(err.errMsg))),
         })
       }),
     previewImage: (current, urls) => void api.previewImage({ current, urls }),

@@ -165,7 +165,7 @@ export class ChatPageController {
     try {
       void client.sendText(text)
     } catch (err) {
-      this.ui.toast(err instanceof RangeError && /longer/.test(err.message) ? '消息太长了' : '发送失败')
+      this.ui.toast(err instanceof RangeError && err.message.includes('longer') ? '消息太长了' : '发送失败')
       return false
     }
     this.sentSince = true

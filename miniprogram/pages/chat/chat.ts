@@ -27,7 +27,7 @@ type Private = {
   controller: ChatPageController | null
 }
 
-Component<ChatPageData, {}, Methods, [], Private, true>({
+Component<ChatPageData, Record<never, never>, Methods, [], Private, true>({
   data: initialData(),
   methods: {
     onLoad() {

@@ -26,7 +26,7 @@ type Private = {
   unsubscribes: Array<() => void>
 }
 
-Component<Data, {}, Methods, [], Private, true>({
+Component<Data, Record<never, never>, Methods, [], Private, true>({
   data: {
     connection: 'idle',
     status: statusText('none', null),
