@@ -57,10 +57,10 @@ async function echoRun(server: ChildServer, total: number, warmup: number): Prom
   const samples: Samples = { oneHop: [], roundTrip: [] }
   let finished = 0
   for (const ws of clients) {
-    ws.on('message', (data) => {
+    ws.on('message', (data: Buffer) => {
       const t = now()
       const frame = JSON.parse(data.toString()) as { id: string; hop: number; i: number }
-      const t0 = sentAt.get(frame.id) as number
+      const t0 = sentAt.get(frame.id)!
       if (frame.hop === 1) {
         if (frame.i >= warmup) samples.oneHop.push(t - t0)
         ws.send(JSON.stringify({ ...frame, hop: 2 }))
@@ -89,21 +89,21 @@ async function chatRun(server: ChildServer, total: number, warmup: number): Prom
   const index = new Map<string, number>()
   const samples: Samples = { oneHop: [], roundTrip: [] }
   let finished = 0
-  agent.on('message', (data) => {
+  agent.on('message', (data: Buffer) => {
     const t = now()
     const frame = JSON.parse(data.toString()) as { type: string; message?: { id: string; conversationId: string; from: { role: string } } }
     if (frame.type !== 'message' || frame.message?.from.role !== 'customer') return
     const m = frame.message
-    if ((index.get(m.id) as number) >= warmup) samples.oneHop.push(t - (sentAt.get(m.id) as number))
+    if (index.get(m.id)! >= warmup) samples.oneHop.push(t - sentAt.get(m.id)!)
     agent.send(JSON.stringify({ type: 'message', id: `r-${m.id}`, conversationId: m.conversationId, kind: 'text', text: TEXT }))
   })
   for (const ws of customers) {
-    ws.on('message', (data) => {
+    ws.on('message', (data: Buffer) => {
       const t = now()
       const frame = JSON.parse(data.toString()) as { type: string; message?: { id: string; from: { role: string } } }
       if (frame.type !== 'message' || frame.message?.from.role !== 'agent') return
       const id = frame.message.id.slice(2)
-      if ((index.get(id) as number) >= warmup) samples.roundTrip.push(t - (sentAt.get(id) as number))
+      if (index.get(id)! >= warmup) samples.roundTrip.push(t - sentAt.get(id)!)
       finished++
     })
   }
@@ -121,7 +121,7 @@ async function chatRun(server: ChildServer, total: number, warmup: number): Prom
 
 function request(ws: WebSocket, frame: { type: string; id: string }): Promise<{ conversation: { id: string } }> {
   return new Promise((resolve, reject) => {
-    const onMessage = (data: WebSocket.RawData) => {
+    const onMessage = (data: Buffer) => {
       const answer = JSON.parse(data.toString()) as { type: string; id?: string; data?: { conversation: { id: string } }; error?: { code: string } }
       if (answer.type !== 'reply' || answer.id !== frame.id) return
       ws.off('message', onMessage)

@@ -201,7 +201,7 @@ async function openTable(): Promise<void> {
         const list = new MessageList({ myId: client.user.id })
         let afterSeq = 0
         for (;;) {
-          const page = (await service.socket?.request({ type: 'sync', conversationId, afterSeq, limit: 200 })) as { messages: ChatMessage[]; hasMore: boolean }
+          const page = await service.socket!.request<{ messages: ChatMessage[]; hasMore: boolean }>({ type: 'sync', conversationId, afterSeq, limit: 200 })
           list.merge(page.messages)
           afterSeq = list.newestSeq ?? afterSeq
           if (!page.hasMore) break

@@ -27,7 +27,7 @@ function serve(): void {
     const ack = params.get('mode') === 'ack'
     const n = Number(params.get('n'))
     let count = 0
-    ws.on('message', (raw) => {
+    ws.on('message', (raw: Buffer) => {
       const frame = JSON.parse(raw.toString()) as { type: string; id?: string }
       if (frame.type === 'ping') return ws.send('{"type":"pong"}')
       if (ack) return ws.send(JSON.stringify({ type: 'ack', id: frame.id }))
@@ -64,7 +64,7 @@ const rawAck: Variant = (url) =>
     const waiting = new Set<string>()
     let started = 0
     task.onMessage(({ data }) => {
-      const frame = JSON.parse(String(data)) as { id: string }
+      const frame = JSON.parse(typeof data === 'string' ? data : Buffer.from(data).toString('utf8')) as { id: string }
       waiting.delete(frame.id)
       if (waiting.size === 0) {
         resolve(performance.now() - started)
@@ -117,7 +117,7 @@ const socketNoAck: Variant = async (url) => {
 }
 
 async function main(): Promise<void> {
-  const child = fork(process.argv[1] as string, ['--server'], { stdio: 'inherit' })
+  const child = fork(process.argv[1]!, ['--server'], { stdio: 'inherit' })
   const port = await new Promise<number>((resolve) => child.once('message', (m: { port: number }) => resolve(m.port)))
   const url = `ws://127.0.0.1:${port}/`
   const variants: Array<[string, Variant]> = [

@@ -297,7 +297,7 @@ describe('the agent console', () => {
     const before = await chatTexts()
 
     const reconnecting = page.locator('.banner[data-state="reconnecting"]')
-    await (server as RunningServer).close()
+    await server!.close()
     server = null
     await reconnecting.waitFor()
     expect(await reconnecting.textContent()).toContain('正在重新连接')
@@ -347,7 +347,7 @@ describe('the agent console', () => {
   })
 
   it('transfers a conversation to another online agent', async () => {
-    const srv = server as RunningServer
+    const srv = server!
     await srv.accounts.addAgent({ username: 'li', password: 'li-password-1', name: '小李' })
     const res = await fetch(`${base()}/api/agent/login`, {
       method: 'POST',
@@ -403,7 +403,7 @@ describe('the agent console', () => {
     await page.press('#login-password', 'Enter')
     await page.locator('.me-presence[data-online="yes"]').waitFor()
 
-    await (server as RunningServer).close()
+    await server!.close()
     server = null
     await start({ secret: 'another-secret-so-old-tokens-are-refused' })
     // The socket's 401 looks like a server that is down; after failed reconnects GET /api/me says which.

@@ -73,7 +73,7 @@ export class AckServer {
     this.connections.add(ws)
     ws.on('close', () => this.connections.delete(ws))
     ws.on('error', () => undefined)
-    ws.on('message', (raw, isBinary) => {
+    ws.on('message', (raw: Buffer, isBinary) => {
       if (isBinary) return
       let frame: StoredFrame
       try {

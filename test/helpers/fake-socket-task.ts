@@ -19,7 +19,7 @@ export class FakeSocketTask implements SocketTaskLike {
 
   /** Sent frames, decoded. */
   get frames(): Frame[] {
-    return this.sent.map((d) => JSON.parse(String(d)) as Frame)
+    return this.sent.map((d) => JSON.parse(typeof d === 'string' ? d : Buffer.from(d).toString('utf8')) as Frame)
   }
 
   send(o: { data: string | ArrayBuffer; success?: (res: unknown) => void; fail?: (err: { errMsg: string }) => void }): void {

@@ -85,7 +85,7 @@ const seqs = (client: ConversationClient): Array<number | null> => client.messag
 function ascendingOnce(messages: readonly ListMessage[]): boolean {
   const ids = new Set(messages.map((m) => m.id))
   const seqList = messages.map((m) => m.seq)
-  return ids.size === messages.length && seqList.every((s, i) => s !== null && (i === 0 || s === (seqList[i - 1] as number) + 1))
+  return ids.size === messages.length && seqList.every((s, i) => s !== null && (i === 0 || s === seqList[i - 1]! + 1))
 }
 
 beforeEach(async () => {
@@ -187,7 +187,7 @@ describe('customer session and agent desk on the reference server', () => {
     const other = new CustomerSession({ socket: connect(await login('/api/login', { code: 'integration-3' })), client: { historyPageSize: 20 } })
     disposers.push(() => other.dispose())
     await other.start()
-    const otherChat = other.client as ConversationClient
+    const otherChat = other.client!
     await waitFor(() => otherChat.state.loaded, 'the newest page')
     const total = chat.messages.length
     expect(otherChat.messages).toHaveLength(20)

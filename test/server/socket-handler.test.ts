@@ -111,7 +111,7 @@ describe('the chat socket', () => {
         [{ type: 'read', conversationId: 'x', seq: 'all' }, 'BAD_REQUEST'],
       ]
       for (const [frame, code] of cases) {
-        const answer = await c.call(frame as { type: string })
+        const answer = await c.call(frame)
         expect({ frame, answer: answer.type, code: answer.error?.code }).toEqual({ frame, answer: 'reply', code })
       }
       expect(c.ws.readyState).toBe(WebSocket.OPEN)

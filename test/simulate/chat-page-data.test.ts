@@ -93,7 +93,7 @@ it('pages in older history on scrolling to the top, keeping the message that was
   const sent: string[] = []
   const send = task.send.bind(task)
   task.send = (options) => {
-    sent.push(String(options.data))
+    sent.push(typeof options.data === 'string' ? options.data : Buffer.from(options.data).toString('utf8'))
     send(options)
   }
   find(page.comp, '#list').dispatchEvent('scrolltoupper')

@@ -42,7 +42,7 @@ async function readyChat(customer: CustomerApp): Promise<{ page: OpenPage; conve
 
 const mine = (page: OpenPage, text: string) => messagesOf(page).find((m) => m.mine && m.text === text)
 const storedCopies = async (conversationId: string, id: string): Promise<number> => {
-  const page = (await agent.socket.request({ type: 'history', conversationId, beforeSeq: 0, limit: 100 })) as { messages: Array<{ id: string }> }
+  const page = await agent.socket.request<{ messages: Array<{ id: string }> }>({ type: 'history', conversationId, beforeSeq: 0, limit: 100 })
   return page.messages.filter((m) => m.id === id).length
 }
 

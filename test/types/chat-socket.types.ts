@@ -4,13 +4,13 @@
  */
 import {
   ChatSocket,
-  SocketError,
   createNodeConnectSocket,
   type AckFrame,
   type ChatSocketEvents,
   type CloseEvent,
   type ErrorCode,
   type Frame,
+  type SocketError,
   type SocketState,
 } from '../../src'
 import WebSocket from 'ws'

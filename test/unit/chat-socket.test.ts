@@ -1,5 +1,6 @@
 import { ChatSocket, SocketError, type ChatSocketOptions, type SocketState } from '../../src'
-import { fakeConnectSocket, type FakeSocketTask } from '../helpers/fake-socket-task'
+import type * as timers from 'timers'
+import { fakeConnectSocket } from '../helpers/fake-socket-task'
 
 type Options = Partial<ChatSocketOptions>
 
@@ -25,7 +26,7 @@ async function setup(options: Options = {}) {
   return { socket, connectSocket, states, events, errors }
 }
 
-const flush = () => new Promise<void>((r) => jest.requireActual<typeof import('timers')>('timers').setImmediate(r))
+const flush = () => new Promise<void>((r) => jest.requireActual<typeof timers>('timers').setImmediate(r))
 
 beforeEach(() => jest.useFakeTimers())
 afterEach(() => {

@@ -23,7 +23,7 @@ export class TestClient {
 
   private constructor(ws: WebSocket) {
     this.ws = ws
-    ws.on('message', (data, isBinary) => {
+    ws.on('message', (data: Buffer, isBinary) => {
       if (isBinary) return
       const frame = JSON.parse(data.toString()) as Frame
       this.frames.push(frame)

@@ -164,7 +164,7 @@ describe('ConversationClient', () => {
   describe('sync after reconnect', () => {
     it('asks for messages after the highest contiguous seq held on every open after the first', async () => {
       const { client, socket } = await loaded(messages(1, 5))
-      client.sendText('offline') // unacked: no seq, does not count
+      void client.sendText('offline') // unacked: no seq, does not count
       socket.drop()
       socket.open()
       await flushPromises()

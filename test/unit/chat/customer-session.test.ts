@@ -82,7 +82,7 @@ describe('CustomerSession', () => {
 
     it('starts a new conversation with a new client after the old one closed', async () => {
       const { session, socket } = await started(conversation())
-      const old = session.client as ConversationClient
+      const old = session.client!
       const clients: Array<ConversationClient | null> = []
       session.on('client', (c) => clients.push(c))
       socket.push({ type: 'conversation', event: 'closed', conversation: conversation({ status: 'closed' }) })
