@@ -13,7 +13,10 @@ const root = join(__dirname, '../..')
 
 const subjects: Array<[string, string]> = [
   ['miniprogram-chat-socket (mini-program entry, mitt inside)', `export * from ${JSON.stringify(join(root, 'src/miniprogram.ts'))}`],
-  ['miniprogram-chat-socket + src/chat (the pages’ chat logic)', `export * from ${JSON.stringify(join(root, 'src/miniprogram.ts'))}\nexport * from ${JSON.stringify(join(root, 'src/chat/index.ts'))}`],
+  [
+    'miniprogram-chat-socket + src/chat (the pages’ chat logic)',
+    `export * from ${JSON.stringify(join(root, 'src/miniprogram.ts'))}\nexport * from ${JSON.stringify(join(root, 'src/chat/index.ts'))}`,
+  ],
   ['reconnecting-websocket', `export { default } from 'reconnecting-websocket'`],
   ['partysocket/ws', `export { default } from 'partysocket/ws'`],
   ['phoenix (Socket)', `export { Socket } from 'phoenix'`],

@@ -87,7 +87,9 @@ async function main(): Promise<void> {
     ...[50, 90, 99].map((p) => percentile(values, p).toFixed(0)),
     `${ratio(percentile(values, 50), baseline)} ${baselineName}`,
   ]
-  console.log(`\nDead link and reopen, ${TRIALS} trials each, ms (heartbeat ${INTERVAL}+${TIMEOUT} ms; reconnect min ${RECONNECT.minDelay}, max ${RECONNECT.maxDelay}, jitter ${RECONNECT.jitter})\n`)
+  console.log(
+    `\nDead link and reopen, ${TRIALS} trials each, ms (heartbeat ${INTERVAL}+${TIMEOUT} ms; reconnect min ${RECONNECT.minDelay}, max ${RECONNECT.maxDelay}, jitter ${RECONNECT.jitter})\n`,
+  )
   table(
     ['measure', 'p50', 'p90', 'p99', 'p50 ratio'],
     [

@@ -64,7 +64,9 @@ async function main(): Promise<void> {
       r.fdLimit,
     ]),
   )
-  console.log(`\nreference server / bare ws: RSS per connection ${ratio(chat.rssPerConn, echo.rssPerConn)}, heap per connection ${ratio(chat.heapPerConn, echo.heapPerConn)}`)
+  console.log(
+    `\nreference server / bare ws: RSS per connection ${ratio(chat.rssPerConn, echo.rssPerConn)}, heap per connection ${ratio(chat.heapPerConn, echo.heapPerConn)}`,
+  )
 }
 
 if (!runChildIfAsked()) {

@@ -122,7 +122,12 @@ async function chatRun(server: ChildServer, total: number, warmup: number): Prom
 function request(ws: WebSocket, frame: { type: string; id: string }): Promise<{ conversation: { id: string } }> {
   return new Promise((resolve, reject) => {
     const onMessage = (data: Buffer) => {
-      const answer = JSON.parse(data.toString()) as { type: string; id?: string; data?: { conversation: { id: string } }; error?: { code: string } }
+      const answer = JSON.parse(data.toString()) as {
+        type: string
+        id?: string
+        data?: { conversation: { id: string } }
+        error?: { code: string }
+      }
       if (answer.type !== 'reply' || answer.id !== frame.id) return
       ws.off('message', onMessage)
       if (answer.error || !answer.data) reject(new Error(answer.error?.code ?? 'no data'))
@@ -136,7 +141,9 @@ function request(ws: WebSocket, frame: { type: string; id: string }): Promise<{ 
 async function main(): Promise<void> {
   const total = Math.round(RATE * (SECONDS + WARMUP_SECONDS))
   const warmup = Math.round(RATE * WARMUP_SECONDS)
-  console.log(`Latency at ${RATE} messages/s for ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up), ${CUSTOMERS} customers → 1 agent, 100-character text`)
+  console.log(
+    `Latency at ${RATE} messages/s for ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up), ${CUSTOMERS} customers → 1 agent, 100-character text`,
+  )
   const echoServer = await startChild('echo')
   const echo = await echoRun(echoServer, total, warmup)
   await echoServer.stop()
@@ -146,14 +153,21 @@ async function main(): Promise<void> {
 
   const ms = (v: number) => `${v.toFixed(2)} ms`
   const row = (name: string, s: number[]) => [name, s.length, ms(percentile(s, 50)), ms(percentile(s, 99))]
-  table(['path', 'samples', 'p50', 'p99'], [
-    row('bare ws echo, one hop', echo.oneHop),
-    row('customer → agent (one hop)', chat.oneHop),
-    row('bare ws echo, two hops', echo.roundTrip),
-    row('customer → agent → customer', chat.roundTrip),
-  ])
-  console.log(`\none hop: p50 ${ratio(percentile(chat.oneHop, 50), percentile(echo.oneHop, 50))}, p99 ${ratio(percentile(chat.oneHop, 99), percentile(echo.oneHop, 99))} of bare ws`)
-  console.log(`round trip: p50 ${ratio(percentile(chat.roundTrip, 50), percentile(echo.roundTrip, 50))}, p99 ${ratio(percentile(chat.roundTrip, 99), percentile(echo.roundTrip, 99))} of bare ws`)
+  table(
+    ['path', 'samples', 'p50', 'p99'],
+    [
+      row('bare ws echo, one hop', echo.oneHop),
+      row('customer → agent (one hop)', chat.oneHop),
+      row('bare ws echo, two hops', echo.roundTrip),
+      row('customer → agent → customer', chat.roundTrip),
+    ],
+  )
+  console.log(
+    `\none hop: p50 ${ratio(percentile(chat.oneHop, 50), percentile(echo.oneHop, 50))}, p99 ${ratio(percentile(chat.oneHop, 99), percentile(echo.oneHop, 99))} of bare ws`,
+  )
+  console.log(
+    `round trip: p50 ${ratio(percentile(chat.roundTrip, 50), percentile(echo.roundTrip, 50))}, p99 ${ratio(percentile(chat.roundTrip, 99), percentile(echo.roundTrip, 99))} of bare ws`,
+  )
 }
 
 if (!runChildIfAsked()) {

@@ -152,13 +152,25 @@ async function perMessageTable(): Promise<void> {
     ])
   }
   table(
-    ['in list', 'calls/msg', 'bytes/msg', `calls/msg (bursts of ${BURST})`, `bytes/msg (bursts)`, 'naive calls/msg', 'naive bytes/msg', 'naive ÷ page bytes', 'CPU/msg page / naive'],
+    [
+      'in list',
+      'calls/msg',
+      'bytes/msg',
+      `calls/msg (bursts of ${BURST})`,
+      `bytes/msg (bursts)`,
+      'naive calls/msg',
+      'naive bytes/msg',
+      'naive ÷ page bytes',
+      'CPU/msg page / naive',
+    ],
     rows,
   )
 }
 
 async function openTable(): Promise<void> {
-  console.log(`\n2. Opening the chat page with ${STORED.toLocaleString('en')} stored messages, cold (median of ${ROUNDS}, real server in-process)\n`)
+  console.log(
+    `\n2. Opening the chat page with ${STORED.toLocaleString('en')} stored messages, cold (median of ${ROUNDS}, real server in-process)\n`,
+  )
   const server = await startChatServer({ rateLimit: { rate: 1_000_000, burst: 1_000_000 } })
   const agent = await connectAgent(server)
   const env = createWxEnv()
@@ -171,7 +183,8 @@ async function openTable(): Promise<void> {
     first.dispose()
     for (let i = 0; i < STORED; i += 500) {
       const sends: Array<Promise<unknown>> = []
-      for (let j = i; j < Math.min(STORED, i + 500); j++) sends.push(agent.say(conversationId, `历史消息 ${j + 1}：您的订单已发货，请注意查收`))
+      for (let j = i; j < Math.min(STORED, i + 500); j++)
+        sends.push(agent.say(conversationId, `历史消息 ${j + 1}：您的订单已发货，请注意查收`))
       await Promise.all(sends)
     }
 
@@ -185,11 +198,16 @@ async function openTable(): Promise<void> {
         const service = newService()
         const sink = new RecordingSink()
         const page = new ChatPageController(service, sink, { ui: noUi })
-        const firstRender = sink.next((data) => Object.keys(data).some((k) => k.startsWith('messages[')) || (Array.isArray(data.messages) && data.messages.length > 0))
+        const firstRender = sink.next(
+          (data) => Object.keys(data).some((k) => k.startsWith('messages[')) || (Array.isArray(data.messages) && data.messages.length > 0),
+        )
         page.load()
         const data = await firstRender
         paged.push(performance.now() - started)
-        pagedRender = { count: Object.keys(data).filter((k) => k.startsWith('messages')).length, bytes: Buffer.byteLength(JSON.stringify(data)) }
+        pagedRender = {
+          count: Object.keys(data).filter((k) => k.startsWith('messages')).length,
+          bytes: Buffer.byteLength(JSON.stringify(data)),
+        }
         page.unload()
         service.dispose()
       }
@@ -201,7 +219,12 @@ async function openTable(): Promise<void> {
         const list = new MessageList({ myId: client.user.id })
         let afterSeq = 0
         for (;;) {
-          const page = await service.socket!.request<{ messages: ChatMessage[]; hasMore: boolean }>({ type: 'sync', conversationId, afterSeq, limit: 200 })
+          const page = await service.socket!.request<{ messages: ChatMessage[]; hasMore: boolean }>({
+            type: 'sync',
+            conversationId,
+            afterSeq,
+            limit: 200,
+          })
           list.merge(page.messages)
           afterSeq = list.newestSeq ?? afterSeq
           if (!page.hasMore) break

@@ -23,7 +23,13 @@ export async function login(fetchFn: FetchFn, username: string, password: string
     body: JSON.stringify({ username, password }),
   })
   const { token, expiresAt, user } = body as { token?: unknown; expiresAt?: unknown; user?: Record<string, unknown> }
-  if (typeof token !== 'string' || typeof user !== 'object' || user === null || typeof user.id !== 'string' || typeof user.name !== 'string') {
+  if (
+    typeof token !== 'string' ||
+    typeof user !== 'object' ||
+    user === null ||
+    typeof user.id !== 'string' ||
+    typeof user.name !== 'string'
+  ) {
     throw new ApiError('BAD_RESPONSE', 'the login reply carries no token', 200)
   }
   return { token, expiresAt: typeof expiresAt === 'number' ? expiresAt : 0, user: { id: user.id, role: 'agent', name: user.name } }
@@ -33,7 +39,13 @@ export async function login(fetchFn: FetchFn, username: string, password: string
 export async function me(fetchFn: FetchFn, token: string): Promise<{ user: AgentAuth['user']; expiresAt: number }> {
   const body = await call(fetchFn, '/api/me', { method: 'GET', headers: { authorization: `Bearer ${token}` }, cache: 'no-store' })
   const { user, expiresAt } = body as { user?: Record<string, unknown>; expiresAt?: unknown }
-  if (typeof user !== 'object' || user === null || typeof user.id !== 'string' || typeof user.name !== 'string' || typeof expiresAt !== 'number') {
+  if (
+    typeof user !== 'object' ||
+    user === null ||
+    typeof user.id !== 'string' ||
+    typeof user.name !== 'string' ||
+    typeof expiresAt !== 'number'
+  ) {
     throw new ApiError('BAD_RESPONSE', 'the /api/me reply carries no user', 200)
   }
   return { user: { id: user.id, role: 'agent', name: user.name }, expiresAt }

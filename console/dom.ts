@@ -63,7 +63,7 @@ export function clear(el: Node): void {
  */
 export function reconcile(parent: Element, nodes: readonly Node[]): void {
   const wanted = new Set(nodes)
-  for (let child = parent.firstChild; child !== null; ) {
+  for (let child = parent.firstChild; child !== null;) {
     const next = child.nextSibling
     if (!wanted.has(child)) parent.removeChild(child)
     child = next
@@ -81,7 +81,11 @@ export function reconcile(parent: Element, nodes: readonly Node[]): void {
 /** `target.addEventListener` that returns its own removal. */
 export function listen<K extends keyof DocumentEventMap>(target: Document, type: K, fn: (event: DocumentEventMap[K]) => void): () => void
 export function listen<K extends keyof WindowEventMap>(target: Window, type: K, fn: (event: WindowEventMap[K]) => void): () => void
-export function listen<K extends keyof HTMLElementEventMap>(target: HTMLElement, type: K, fn: (event: HTMLElementEventMap[K]) => void): () => void
+export function listen<K extends keyof HTMLElementEventMap>(
+  target: HTMLElement,
+  type: K,
+  fn: (event: HTMLElementEventMap[K]) => void,
+): () => void
 export function listen(target: EventTarget, type: string, fn: (event: Event) => void): () => void {
   target.addEventListener(type, fn)
   return () => target.removeEventListener(type, fn)

@@ -26,4 +26,3 @@ await build({
   entryPoints: { main: 'server/main.ts', 'agent-add': 'server/agent-add.ts' },
   outdir,
 })
-

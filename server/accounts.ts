@@ -78,15 +78,20 @@ export class Accounts {
   /** `POST /api/agent/login`. Unknown user and wrong password fail alike, in about the same time. */
   async agentLogin(username: string, password: string): Promise<LoginResult> {
     const agent = USERNAME_PATTERN.test(username) ? this.store.agentByUsername(username) : undefined
-    const ok = password.length <= PASSWORD_MAX_LENGTH &&
-      (await verifyPassword(password, agent?.passwordHash ?? (await dummyPasswordHash())))
+    const ok =
+      password.length <= PASSWORD_MAX_LENGTH && (await verifyPassword(password, agent?.passwordHash ?? (await dummyPasswordHash())))
     if (!agent || !ok) throw new ChatError('UNAUTHORIZED', 'wrong username or password')
     const user: User = { id: agent.id, role: 'agent', name: agent.name }
     return { ...this.tokens.sign(user.id, 'agent'), user }
   }
 
   /** Creates an agent; CONFLICT when the username is taken, unless `replace` (then the password is reset). */
-  async addAgent(input: { username: string; password: string; name?: string; replace?: boolean }): Promise<{ user: User; created: boolean }> {
+  async addAgent(input: {
+    username: string
+    password: string
+    name?: string
+    replace?: boolean
+  }): Promise<{ user: User; created: boolean }> {
     const username = validateUsername(input.username)
     const passwordHash = await hashPassword(validatePassword(input.password))
     const existing = this.store.agentByUsername(username)

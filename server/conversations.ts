@@ -124,7 +124,7 @@ export class Conversations {
     this.store.transaction(() => {
       const row = this.existing(conversationId)
       if (row.status === 'closed') throw new ChatError('CLOSED', 'the conversation is closed')
-      if (row.agent_id !== actor.id) throw new ChatError('FORBIDDEN', 'only the conversation\'s agent can transfer it')
+      if (row.agent_id !== actor.id) throw new ChatError('FORBIDDEN', "only the conversation's agent can transfer it")
       if (toAgentId === actor.id) throw new ChatError('BAD_REQUEST', 'cannot transfer a conversation to yourself')
       const target = this.store.user(toAgentId)
       if (target?.role !== 'agent') throw new ChatError('NOT_FOUND', `no agent ${toAgentId}`)
@@ -132,7 +132,10 @@ export class Conversations {
       this.store.updateConversation(row.id, 'assigned', target.id, this.now())
       const notice = this.notice(row.id, NOTICES.transferred(target.name))
       deliveries.push(
-        { frame: this.event('transferred', row.id, { from: { id: actor.id, name: actor.name } }), users: [row.customer_id, actor.id, target.id] },
+        {
+          frame: this.event('transferred', row.id, { from: { id: actor.id, name: actor.name } }),
+          users: [row.customer_id, actor.id, target.id],
+        },
         this.messageDelivery(notice, [row.customer_id, actor.id, target.id]),
       )
     })
@@ -183,7 +186,8 @@ export class Conversations {
         if (row.agent_id !== actor.id && row.status !== 'queued') throw new ChatError('FORBIDDEN', 'another agent has this conversation')
         if (row.status !== 'open') row = this.take(row, actor, deliveries)
       }
-      if (frame.kind === 'image' && !imageExists(frame.image.url)) throw new ChatError('NOT_FOUND', 'no such upload; POST /api/upload first')
+      if (frame.kind === 'image' && !imageExists(frame.image.url))
+        throw new ChatError('NOT_FOUND', 'no such upload; POST /api/upload first')
       const message = this.store.appendMessage({
         conversationId: row.id,
         id: frame.id,
@@ -217,7 +221,9 @@ export class Conversations {
 
   /** Call when an agent's first socket opens: tells the agents, then hands out the queue, oldest first. */
   agentOnline(agent: User): Delivery[] {
-    const deliveries: Delivery[] = [{ frame: { type: 'presence', agent: { id: agent.id, name: agent.name, online: true } }, users: [], agents: true }]
+    const deliveries: Delivery[] = [
+      { frame: { type: 'presence', agent: { id: agent.id, name: agent.name, online: true } }, users: [], agents: true },
+    ]
     this.store.transaction(() => {
       for (const row of this.store.queuedConversations()) {
         const to = this.pickAgent()
@@ -326,7 +332,8 @@ export class Conversations {
   private take(row: ConversationRow, agent: User, deliveries: Delivery[]): ConversationRow {
     this.store.updateConversation(row.id, 'open', agent.id, this.now())
     const events: Delivery[] = [{ frame: this.event('accepted', row.id), users: [row.customer_id, agent.id], agents: true }]
-    if (row.agent_id !== agent.id) events.push(this.messageDelivery(this.notice(row.id, NOTICES.assigned(agent.name)), [row.customer_id, agent.id]))
+    if (row.agent_id !== agent.id)
+      events.push(this.messageDelivery(this.notice(row.id, NOTICES.assigned(agent.name)), [row.customer_id, agent.id]))
     deliveries.push(...events)
     return this.existing(row.id)
   }

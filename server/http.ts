@@ -78,42 +78,50 @@ export async function registerHttp(app: FastifyInstance, deps: HttpDeps): Promis
     })
   })
 
-  app.post<{ Body: { code: string } }>('/api/login', {
-    schema: {
-      body: {
-        type: 'object',
-        required: ['code'],
-        properties: { code: { type: 'string', minLength: 1, maxLength: 256 } },
-      },
-    },
-  }, async (request) => accounts.customerLogin(request.body.code))
-
-  const failedLogins = new KeyedLimiter(options.loginRateLimit.rate, options.loginRateLimit.burst)
-  app.post<{ Body: { username: string; password: string } }>('/api/agent/login', {
-    schema: {
-      body: {
-        type: 'object',
-        required: ['username', 'password'],
-        properties: {
-          username: { type: 'string', minLength: 1, maxLength: 64 },
-          password: { type: 'string', minLength: 1, maxLength: 256 },
+  app.post<{ Body: { code: string } }>(
+    '/api/login',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['code'],
+          properties: { code: { type: 'string', minLength: 1, maxLength: 256 } },
         },
       },
     },
-  }, async (request) => {
-    if (!failedLogins.ready(request.ip)) throw new ChatError('RATE_LIMITED', 'too many failed logins; wait a minute')
-    try {
-      const result = await accounts.agentLogin(request.body.username, request.body.password)
-      request.log.info({ event: 'agent.login', user: result.user.id }, 'agent logged in')
-      return result
-    } catch (err) {
-      if (isChatError(err) && err.code === 'UNAUTHORIZED') {
-        failedLogins.take(request.ip)
-        request.log.warn({ event: 'agent.login.failed', username: request.body.username }, 'agent login failed')
+    async (request) => accounts.customerLogin(request.body.code),
+  )
+
+  const failedLogins = new KeyedLimiter(options.loginRateLimit.rate, options.loginRateLimit.burst)
+  app.post<{ Body: { username: string; password: string } }>(
+    '/api/agent/login',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['username', 'password'],
+          properties: {
+            username: { type: 'string', minLength: 1, maxLength: 64 },
+            password: { type: 'string', minLength: 1, maxLength: 256 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      if (!failedLogins.ready(request.ip)) throw new ChatError('RATE_LIMITED', 'too many failed logins; wait a minute')
+      try {
+        const result = await accounts.agentLogin(request.body.username, request.body.password)
+        request.log.info({ event: 'agent.login', user: result.user.id }, 'agent logged in')
+        return result
+      } catch (err) {
+        if (isChatError(err) && err.code === 'UNAUTHORIZED') {
+          failedLogins.take(request.ip)
+          request.log.warn({ event: 'agent.login.failed', username: request.body.username }, 'agent login failed')
+        }
+        throw err
       }
-      throw err
-    }
-  })
+    },
+  )
 
   // Uploaded images: served from DATA_DIR/uploads with the type their bytes were checked as (it is in the name).
   await app.register(fastifyStatic, {

@@ -13,7 +13,9 @@ function banner(server: RunningServer): string {
     `  Agent console        ${server.consoleUrl}`,
     `  Mini-program socket  ${server.wsUrl}`,
     `  Customer login       POST ${server.url}/api/login {code}` +
-      (server.accounts.devMode ? '  (dev mode: any code is a stable customer; set WX_APPID/WX_SECRET for WeChat)' : '  (WeChat jscode2session)'),
+      (server.accounts.devMode
+        ? '  (dev mode: any code is a stable customer; set WX_APPID/WX_SECRET for WeChat)'
+        : '  (WeChat jscode2session)'),
   ]
   const demo = server.demoAgent
   if (demo) {

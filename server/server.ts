@@ -100,13 +100,16 @@ export async function startServer(input: ServerOptions = {}): Promise<RunningSer
 
     // One log line per HTTP request (upgrades that succeed are logged by the socket).
     app.addHook('onResponse', async (request, reply) => {
-      request.log.info({
-        event: 'http',
-        method: request.method,
-        path: request.url.split('?')[0],
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime),
-      }, 'http')
+      request.log.info(
+        {
+          event: 'http',
+          method: request.method,
+          path: request.url.split('?')[0],
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
+        'http',
+      )
     })
 
     await app.register(fastifyWebsocket, {

@@ -45,7 +45,6 @@ function logged(log: ConnLog, event: string, outcome: Outcome<{ conversation: Co
   return outcome
 }
 
-
 /**
  * The chat socket: one per client, at GET /ws, after `authenticate`. Owns liveness and
  * shutdown of all sockets, and the grace period of agents who went offline.
@@ -106,7 +105,10 @@ export class SocketHandler {
       this.safely(log, () => {
         const outcome = this.deps.chat.rerouteAssigned(agent)
         for (const c of outcome.data) {
-          log.info({ event: 'conversation.reroute', conversation: c.id, status: c.status, agent: c.agent?.id ?? null }, 'conversation.reroute')
+          log.info(
+            { event: 'conversation.reroute', conversation: c.id, status: c.status, agent: c.agent?.id ?? null },
+            'conversation.reroute',
+          )
         }
         this.deps.hub.deliver(outcome.deliveries)
       })
@@ -164,7 +166,15 @@ export class SocketHandler {
         })
         // Committed by now: ack, then deliver.
         conn.send({ type: 'ack', id: frame.id, ...outcome.data })
-        log.debug({ event: 'message', conversation: outcome.data.conversationId, seq: outcome.data.seq, duplicate: outcome.data.duplicate === true }, 'message')
+        log.debug(
+          {
+            event: 'message',
+            conversation: outcome.data.conversationId,
+            seq: outcome.data.seq,
+            duplicate: outcome.data.duplicate === true,
+          },
+          'message',
+        )
         return this.deps.hub.deliver(outcome.deliveries, conn)
       }
     }
@@ -215,15 +225,20 @@ export class SocketHandler {
     this.sweepTimer.stop()
     this.grace.clear()
     const conns = this.deps.hub.connections()
-    await Promise.all(conns.map((conn) => new Promise<void>((resolve) => {
-      if (conn.ws.readyState === 3) return resolve()
-      const { clock } = this.deps.options
-      const timer = clock.setTimeout(() => conn.ws.terminate(), timeout)
-      conn.ws.once('close', () => {
-        clock.clearTimeout(timer)
-        resolve()
-      })
-      conn.ws.close(CloseCodes.GOING_AWAY, 'server shutting down')
-    })))
+    await Promise.all(
+      conns.map(
+        (conn) =>
+          new Promise<void>((resolve) => {
+            if (conn.ws.readyState === 3) return resolve()
+            const { clock } = this.deps.options
+            const timer = clock.setTimeout(() => conn.ws.terminate(), timeout)
+            conn.ws.once('close', () => {
+              clock.clearTimeout(timer)
+              resolve()
+            })
+            conn.ws.close(CloseCodes.GOING_AWAY, 'server shutting down')
+          }),
+      ),
+    )
   }
 }

@@ -73,8 +73,9 @@ export class Tokens {
 function isClaims(value: unknown): value is TokenClaims {
   if (typeof value !== 'object' || value === null) return false
   const c = value as Record<string, unknown>
-  return typeof c.sub === 'string' && (c.role === 'customer' || c.role === 'agent') &&
-    typeof c.iat === 'number' && typeof c.exp === 'number'
+  return (
+    typeof c.sub === 'string' && (c.role === 'customer' || c.role === 'agent') && typeof c.iat === 'number' && typeof c.exp === 'number'
+  )
 }
 
 /** Pulls the token from `Authorization: Bearer …` or, for browsers, from `?token=`. */

@@ -347,7 +347,8 @@ export class ChatSocket {
       return Promise.reject(this.error('QUEUE_FULL', `${this.queue.size} sends are already waiting (queue.maxSize)`, undefined, msg.id))
     }
     const id = msg.id ?? this.o.generateId()
-    if (msg.id !== undefined && this.queue.has(id)) return Promise.reject(this.error('SEND_FAILED', `a send with id ${id} is already pending`, undefined, id))
+    if (msg.id !== undefined && this.queue.has(id))
+      return Promise.reject(this.error('SEND_FAILED', `a send with id ${id} is already pending`, undefined, id))
     const frame: Frame = msg.id === undefined ? { ...msg, id } : msg
     let data: string | ArrayBuffer
     try {
@@ -421,9 +422,7 @@ export class ChatSocket {
 function settle(push: Push, frame: Frame): void {
   if (isReply(frame) && frame.error) {
     const { code, message } = frame.error
-    push.reject(
-      new SocketError(ErrorCodes.SERVER, String(message ?? code), { serverCode: String(code), id: push.id }),
-    )
+    push.reject(new SocketError(ErrorCodes.SERVER, String(message ?? code), { serverCode: String(code), id: push.id }))
   } else if (push.kind === 'request') {
     push.resolve(isReply(frame) ? frame.data : undefined)
   } else {
@@ -451,11 +450,7 @@ function describe(value: unknown): string {
  * Resolves two possibly-async option values, synchronously when neither is a function
  * returning a promise (so a plain url connects without an extra tick).
  */
-function resolveBoth<A, B>(
-  a: Resolvable<A>,
-  b: Resolvable<B> | undefined,
-  done: (err: unknown, a?: A, b?: B) => void,
-): void {
+function resolveBoth<A, B>(a: Resolvable<A>, b: Resolvable<B> | undefined, done: (err: unknown, a?: A, b?: B) => void): void {
   let va: A | Promise<A>
   let vb: B | Promise<B> | undefined
   try {

@@ -42,7 +42,10 @@ export interface ResolvedOptions {
   clock: Clock
 }
 
-const KNOWN = 'url header protocols tcpNoDelay perMessageDeflate timeout connectSocket autoConnect heartbeat reconnect queue ack lifecycle codec generateId random clock'.split(' ')
+const KNOWN =
+  'url header protocols tcpNoDelay perMessageDeflate timeout connectSocket autoConnect heartbeat reconnect queue ack lifecycle codec generateId random clock'.split(
+    ' ',
+  )
 
 interface WxLike extends LifecycleHost {
   connectSocket?: ConnectSocket
@@ -147,7 +150,8 @@ function resolveLifecycle(value: unknown): LifecycleHost | null {
     return wx && typeof wx.onAppShow === 'function' ? wx : null
   }
   if (value === false) return null
-  if (typeof value !== 'object' || value === null) fail(false, 'lifecycle', 'must be a boolean or an object with onAppHide/onAppShow/onNetworkStatusChange')
+  if (typeof value !== 'object' || value === null)
+    fail(false, 'lifecycle', 'must be a boolean or an object with onAppHide/onAppShow/onNetworkStatusChange')
   return value
 }
 
@@ -185,7 +189,9 @@ export function resolveOptions(options: ChatSocketOptions): ResolvedOptions {
   hasFunctions('clock', clock, ['now', 'setTimeout', 'clearTimeout'])
   const codec = (o.codec ?? jsonCodec) as Codec
   hasFunctions('codec', codec, ['encode', 'decode'])
-  const passThrough: ResolvedOptions['passThrough'] = { timeout: o.timeout === undefined ? DEFAULTS.timeout : num('timeout', o.timeout, MS) }
+  const passThrough: ResolvedOptions['passThrough'] = {
+    timeout: o.timeout === undefined ? DEFAULTS.timeout : num('timeout', o.timeout, MS),
+  }
   if (protocols !== undefined) passThrough.protocols = protocols as string[]
   if (o.tcpNoDelay !== undefined) passThrough.tcpNoDelay = bool('tcpNoDelay', o.tcpNoDelay, false)
   if (o.perMessageDeflate !== undefined) passThrough.perMessageDeflate = bool('perMessageDeflate', o.perMessageDeflate, false)

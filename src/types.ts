@@ -8,11 +8,7 @@ export type { Clock }
 
 /** The subset of WeChat's `SocketTask` that ChatSocket uses. qq/tt/uni/Taro tasks share this shape. */
 export interface SocketTaskLike {
-  send(options: {
-    data: string | ArrayBuffer
-    success?: (res: unknown) => void
-    fail?: (err: { errMsg: string }) => void
-  }): void
+  send(options: { data: string | ArrayBuffer; success?: (res: unknown) => void; fail?: (err: { errMsg: string }) => void }): void
   close(options: { code?: number; reason?: string; success?: (res: unknown) => void; fail?: (err: { errMsg: string }) => void }): void
   onOpen(listener: (res: { header?: Record<string, string> }) => void): void
   onClose(listener: (res: { code: number; reason: string }) => void): void

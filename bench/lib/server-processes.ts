@@ -101,16 +101,17 @@ export function startChild(kind: ChildKind): Promise<ChildServer> {
   const child: ChildProcess = spawn('/bin/sh', ['-c', script, process.execPath, '--expose-gc', self, '--child', kind], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
-  const ask = <T>(cmd: string, key: string): Promise<T> => new Promise((resolve) => {
-    const onMessage = (msg: Record<string, unknown>) => {
-      if (key in msg) {
-        child.off('message', onMessage)
-        resolve(msg[key] as T)
+  const ask = <T>(cmd: string, key: string): Promise<T> =>
+    new Promise((resolve) => {
+      const onMessage = (msg: Record<string, unknown>) => {
+        if (key in msg) {
+          child.off('message', onMessage)
+          resolve(msg[key] as T)
+        }
       }
-    }
-    child.on('message', onMessage)
-    child.send({ cmd })
-  })
+      child.on('message', onMessage)
+      child.send({ cmd })
+    })
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${kind} child exited with ${code}`)))
     child.once('message', (msg: { port: number; fdLimit: number }) => {
@@ -121,11 +122,12 @@ export function startChild(kind: ChildKind): Promise<ChildServer> {
         wsUrl: `ws://127.0.0.1:${msg.port}/ws`,
         fdLimit: msg.fdLimit,
         memory: () => ask<Memory>('mem', 'mem'),
-        stop: () => new Promise<void>((done) => {
-          child.removeAllListeners('exit')
-          child.once('exit', () => done())
-          child.send({ cmd: 'stop' })
-        }),
+        stop: () =>
+          new Promise<void>((done) => {
+            child.removeAllListeners('exit')
+            child.once('exit', () => done())
+            child.send({ cmd: 'stop' })
+          }),
       })
     })
   })
@@ -157,7 +159,11 @@ export async function pool<T>(n: number, concurrency: number, task: (i: number) 
 }
 
 export async function loginCustomers(server: ChildServer, n: number): Promise<string[]> {
-  const { results } = await pool(n, 32, async (i) => (await postJson<{ token: string }>(`${server.url}/api/login`, { code: `bench-${i}` })).token)
+  const { results } = await pool(
+    n,
+    32,
+    async (i) => (await postJson<{ token: string }>(`${server.url}/api/login`, { code: `bench-${i}` })).token,
+  )
   return results
 }
 

@@ -29,8 +29,18 @@ export class BannerView implements View {
 
   constructor(private readonly socket: BannerSocket) {
     this.text = h('span', { class: 'banner-text' })
-    this.retry = h('button', { class: 'banner-retry', attrs: { type: 'button' }, on: { click: () => void socket.connect().catch(() => undefined) } }, '立即重连')
-    this.el = h('div', { class: 'banner', attrs: { role: 'status', 'aria-live': 'polite' } }, h('span', { class: 'banner-dot' }), this.text, this.retry)
+    this.retry = h(
+      'button',
+      { class: 'banner-retry', attrs: { type: 'button' }, on: { click: () => void socket.connect().catch(() => undefined) } },
+      '立即重连',
+    )
+    this.el = h(
+      'div',
+      { class: 'banner', attrs: { role: 'status', 'aria-live': 'polite' } },
+      h('span', { class: 'banner-dot' }),
+      this.text,
+      this.retry,
+    )
     this.unsubscribes = [
       socket.on('state', ({ from, to }) => this.render(to, from)),
       socket.on('reconnecting', ({ attempt }) => {

@@ -151,7 +151,12 @@ export class ChatView implements View {
         'div',
         { class: 'chat-title' },
         h('h2', { class: 'chat-name' }, name),
-        h('div', { class: 'chat-sub' }, h('span', { class: `tag tag-${status}` }, STATUS_LABEL[status]), h('span', { class: 'chat-id' }, `会话 ${conversation.id}`)),
+        h(
+          'div',
+          { class: 'chat-sub' },
+          h('span', { class: `tag tag-${status}` }, STATUS_LABEL[status]),
+          h('span', { class: 'chat-id' }, `会话 ${conversation.id}`),
+        ),
       ),
       h(
         'div',
@@ -195,14 +200,21 @@ export class ChatView implements View {
     const name = conversation.customer.name || '顾客'
     this.track(
       openTransferDialog(this.options.desk, name, (agent) => {
-        this.options.desk.transfer(conversation.id, agent.id).catch((err: unknown) => this.options.toast(errorText(err, '转接失败，请重试'), 'error'))
+        this.options.desk
+          .transfer(conversation.id, agent.id)
+          .catch((err: unknown) => this.options.toast(errorText(err, '转接失败，请重试'), 'error'))
       }),
     )
   }
 
   private close(conversation: Conversation): void {
     const client = this.bound?.client
-    const { modal, answer } = confirmModal('结束会话', `确定结束与「${conversation.customer.name || '顾客'}」的会话吗？`, '结束会话', 'danger')
+    const { modal, answer } = confirmModal(
+      '结束会话',
+      `确定结束与「${conversation.customer.name || '顾客'}」的会话吗？`,
+      '结束会话',
+      'danger',
+    )
     this.track(modal)
     void answer.then((yes) => {
       if (!yes) return

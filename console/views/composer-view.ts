@@ -42,7 +42,11 @@ export class ComposerView implements View {
       attrs: { type: 'file', accept: ACCEPT, tabindex: -1, 'aria-hidden': 'true' },
       on: { change: () => this.onFilePicked() },
     })
-    this.sendButton = h('button', { class: 'btn btn-primary composer-send', attrs: { type: 'button' }, on: { click: () => this.send() } }, '发送')
+    this.sendButton = h(
+      'button',
+      { class: 'btn btn-primary composer-send', attrs: { type: 'button' }, on: { click: () => this.send() } },
+      '发送',
+    )
     this.hint = h('span', { class: 'composer-hint' }, 'Enter 发送，Shift + Enter 换行')
     this.el = h(
       'div',
@@ -52,7 +56,11 @@ export class ComposerView implements View {
         { class: 'composer-tools' },
         h(
           'button',
-          { class: 'tool-button', attrs: { type: 'button', title: '发送图片', 'aria-label': '发送图片' }, on: { click: () => this.file.click() } },
+          {
+            class: 'tool-button',
+            attrs: { type: 'button', title: '发送图片', 'aria-label': '发送图片' },
+            on: { click: () => this.file.click() },
+          },
           h('span', { class: 'icon icon-image', attrs: { 'aria-hidden': 'true' } }),
           '图片',
         ),

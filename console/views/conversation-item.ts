@@ -63,7 +63,9 @@ export function conversationItem(data: ItemData, selected: boolean, now: number,
         'div',
         { class: 'conv-row' },
         h('span', { class: 'conv-name' }, name),
-        status === 'assigned' || status === 'queued' ? h('span', { class: `tag tag-${status}` }, status === 'assigned' ? '分配给我' : STATUS_LABEL.queued) : null,
+        status === 'assigned' || status === 'queued'
+          ? h('span', { class: `tag tag-${status}` }, status === 'assigned' ? '分配给我' : STATUS_LABEL.queued)
+          : null,
         h('time', { class: 'conv-time', attrs: { datetime: new Date(data.lastTs).toISOString() } }, listTime(data.lastTs, now)),
       ),
       h(

@@ -35,7 +35,12 @@ export class ConversationListsView implements View {
     this.el = h(
       'aside',
       { class: 'sidebar' },
-      h('section', { class: 'side-section side-waiting' }, h('h2', { class: 'section-title' }, '待接入', this.waitingCount), this.waitingList),
+      h(
+        'section',
+        { class: 'side-section side-waiting' },
+        h('h2', { class: 'section-title' }, '待接入', this.waitingCount),
+        this.waitingList,
+      ),
       h('section', { class: 'side-section side-mine' }, h('h2', { class: 'section-title' }, '我的会话', this.mineCount), this.mineList),
     )
     this.unsubscribes = [desk.on('queue', () => this.render()), desk.on('conversations', () => this.render())]
@@ -70,7 +75,16 @@ export class ConversationListsView implements View {
         const id = item.conversation.id
         const selected = id === this.selected
         // A row that shows the same is kept, so a click on it is never lost to a re-render.
-        const key = JSON.stringify([!!actions.accept, selected, item.conversation.status, item.conversation.customer.name, item.preview, item.lastTs, item.unread, listTime(item.lastTs, now)])
+        const key = JSON.stringify([
+          !!actions.accept,
+          selected,
+          item.conversation.status,
+          item.conversation.customer.name,
+          item.preview,
+          item.lastTs,
+          item.unread,
+          listTime(item.lastTs, now),
+        ])
         seen.add(id)
         const held = this.rows.get(id)
         if (held?.key === key) return held.el

@@ -19,7 +19,11 @@ const THUMB_H = 240
 
 export function messageItem(message: ListMessage, actions: MessageActions): HTMLElement {
   if (message.kind === 'system') {
-    return h('div', { class: 'msg msg-system', data: { id: message.id, seq: message.seq ?? undefined } }, h('span', { class: 'msg-system-text' }, message.text ?? ''))
+    return h(
+      'div',
+      { class: 'msg msg-system', data: { id: message.id, seq: message.seq ?? undefined } },
+      h('span', { class: 'msg-system-text' }, message.text ?? ''),
+    )
   }
   const side = message.mine ? 'mine' : 'theirs'
   const el = h(

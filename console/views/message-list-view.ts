@@ -4,7 +4,14 @@
  * keeps the reading position when older history arrives, and pages in older history when
  * the agent scrolls near the top.
  */
-import { formatTimeLabel, shouldShowTime, type ConversationClient, type ConversationClientState, type ListChange, type ListMessage } from 'miniprogram-chat-socket/chat'
+import {
+  formatTimeLabel,
+  shouldShowTime,
+  type ConversationClient,
+  type ConversationClientState,
+  type ListChange,
+  type ListMessage,
+} from 'miniprogram-chat-socket/chat'
 import { h, reconcile, setText, type View } from '../dom'
 import { messageItem, updateMessageItem, type MessageActions } from './message-item'
 
@@ -41,10 +48,7 @@ export class MessageListView implements View {
     )
     // Images that finish loading change the height: stay at the bottom if we were there.
     this.el.addEventListener('load', () => this.atBottom && this.scrollToBottom(), true)
-    this.unsubscribes = [
-      client.on('change', (change) => this.render(change)),
-      client.on('state', (state) => this.onState(state)),
-    ]
+    this.unsubscribes = [client.on('change', (change) => this.render(change)), client.on('state', (state) => this.onState(state))]
     this.render(null)
     this.renderHistory(client.state)
   }
@@ -81,7 +85,10 @@ export class MessageListView implements View {
       const el = this.item(message)
       // A run of messages from one sender shows the avatar and name once.
       const previous = messages[index - 1]
-      el.classList.toggle('msg-cont', !timed && previous !== undefined && previous.kind !== 'system' && message.kind !== 'system' && previous.from.id === message.from.id)
+      el.classList.toggle(
+        'msg-cont',
+        !timed && previous !== undefined && previous.kind !== 'system' && message.kind !== 'system' && previous.from.id === message.from.id,
+      )
       nodes.push(el)
     })
     for (const id of Array.from(this.held.keys())) {

@@ -51,7 +51,12 @@ export function openModal(options: ModalOptions): Modal {
 }
 
 /** A yes/no question; resolves true on confirm. */
-export function confirmModal(title: string, text: string, confirmLabel: string, tone: 'danger' | 'primary' = 'primary'): { modal: Modal; answer: Promise<boolean> } {
+export function confirmModal(
+  title: string,
+  text: string,
+  confirmLabel: string,
+  tone: 'danger' | 'primary' = 'primary',
+): { modal: Modal; answer: Promise<boolean> } {
   let confirmed = false
   let resolve: (value: boolean) => void = () => undefined
   const answer = new Promise<boolean>((r) => (resolve = r))

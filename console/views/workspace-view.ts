@@ -52,13 +52,22 @@ export class WorkspaceView implements View {
       h(
         'header',
         { class: 'topbar' },
-        h('div', { class: 'brand' }, h('span', { class: 'brand-mark', attrs: { 'aria-hidden': 'true' } }, '客'), h('span', { class: 'brand-name' }, TITLE)),
+        h(
+          'div',
+          { class: 'brand' },
+          h('span', { class: 'brand-mark', attrs: { 'aria-hidden': 'true' } }, '客'),
+          h('span', { class: 'brand-name' }, TITLE),
+        ),
         h(
           'div',
           { class: 'me' },
           avatar(user.id, user.name, 'sm'),
           h('div', { class: 'me-text' }, this.agentName, this.presence),
-          h('button', { class: 'btn btn-ghost btn-sm', attrs: { type: 'button' }, data: { action: 'logout' }, on: { click: () => options.logout() } }, '退出登录'),
+          h(
+            'button',
+            { class: 'btn btn-ghost btn-sm', attrs: { type: 'button' }, data: { action: 'logout' }, on: { click: () => options.logout() } },
+            '退出登录',
+          ),
         ),
       ),
       this.banner.el,
@@ -75,7 +84,12 @@ export class WorkspaceView implements View {
       desk.on('conversation', ({ conversation }) => {
         if (conversation.id !== this.selected) return
         const me = desk.user?.id
-        if (conversation.status !== 'queued' && conversation.status !== 'closed' && conversation.agent !== null && conversation.agent.id !== me) {
+        if (
+          conversation.status !== 'queued' &&
+          conversation.status !== 'closed' &&
+          conversation.agent !== null &&
+          conversation.agent.id !== me
+        ) {
           toast(`会话已由 ${conversation.agent.name || '其他客服'} 接待`)
           this.select(null)
         }

@@ -66,7 +66,11 @@ export class Auth {
     const stored = this.stored
     if (stored === null) return false
     try {
-      const res = await this.platform.request({ url: `${this.server}/api/me`, method: 'GET', header: { Authorization: `Bearer ${stored.token}` } })
+      const res = await this.platform.request({
+        url: `${this.server}/api/me`,
+        method: 'GET',
+        header: { Authorization: `Bearer ${stored.token}` },
+      })
       if (res.statusCode !== 401) return false
     } catch {
       return false
@@ -106,7 +110,11 @@ export class Auth {
     const auth = parseStored(res.data)
     if (res.statusCode !== 200 || auth === null) {
       const error = errorOf(res.data)
-      throw new LoginError(`login failed: HTTP ${res.statusCode}${error ? ` ${error.code}: ${error.message}` : ''}`, res.statusCode, error?.code)
+      throw new LoginError(
+        `login failed: HTTP ${res.statusCode}${error ? ` ${error.code}: ${error.message}` : ''}`,
+        res.statusCode,
+        error?.code,
+      )
     }
     this.platform.setStorage(AUTH_STORAGE_KEY, auth)
     return auth

@@ -176,7 +176,12 @@ export class ChatService {
 
   private upload(filePath: string): Promise<{ statusCode: number; data: string }> {
     return this.auth.token().then((token) =>
-      this.platform.uploadFile({ url: `${this.server}/api/upload`, filePath, name: 'file', header: { Authorization: `Bearer ${token}` } }),
+      this.platform.uploadFile({
+        url: `${this.server}/api/upload`,
+        filePath,
+        name: 'file',
+        header: { Authorization: `Bearer ${token}` },
+      }),
     )
   }
 

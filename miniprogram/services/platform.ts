@@ -13,7 +13,12 @@ export interface Platform {
   /** `wx.login`: a one-time code for `POST /api/login`. */
   login(): Promise<string>
   /** `wx.request` with a JSON body; resolves with any HTTP status, rejects on network failure. */
-  request(options: { url: string; method: 'GET' | 'POST'; data?: Record<string, unknown>; header?: Record<string, string> }): Promise<HttpResponse<unknown>>
+  request(options: {
+    url: string
+    method: 'GET' | 'POST'
+    data?: Record<string, unknown>
+    header?: Record<string, string>
+  }): Promise<HttpResponse<unknown>>
   /** `wx.uploadFile`: multipart upload of a local file; `data` is the response text. */
   uploadFile(options: { url: string; filePath: string; name: string; header?: Record<string, string> }): Promise<HttpResponse<string>>
   getStorage(key: string): unknown

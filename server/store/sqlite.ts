@@ -112,42 +112,58 @@ export class ChatStore {
       agentByUsername: db.prepare<[string], UserRow>("SELECT * FROM users WHERE role = 'agent' AND username = ?"),
       agentCount: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM users WHERE role = 'agent'"),
       insertAgent: db.prepare<[string, string, string, string, number]>(
-        "INSERT INTO users (id, role, name, username, password_hash, created_at) VALUES (?, 'agent', ?, ?, ?, ?)"),
+        "INSERT INTO users (id, role, name, username, password_hash, created_at) VALUES (?, 'agent', ?, ?, ?, ?)",
+      ),
       setPassword: db.prepare<[string, string]>("UPDATE users SET password_hash = ? WHERE role = 'agent' AND username = ?"),
       insertCustomer: db.prepare<[string, string, string, number]>(
-        "INSERT INTO users (id, role, name, login_key, created_at) VALUES (?, 'customer', ?, ?, ?) ON CONFLICT(id) DO NOTHING"),
+        "INSERT INTO users (id, role, name, login_key, created_at) VALUES (?, 'customer', ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+      ),
       conversationRow: db.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE id = ?'),
       conversationView: db.prepare<[string], ConversationViewRow>(`${CONVERSATION_VIEW} WHERE c.id = ?`),
       activeOf: db.prepare<[string], ConversationRow>("SELECT * FROM conversations WHERE customer_id = ? AND status <> 'closed'"),
       queued: db.prepare<[], ConversationRow>("SELECT * FROM conversations WHERE status = 'queued' ORDER BY created_at, rowid"),
       ofAgent: db.prepare<[string], ConversationRow>(
-        "SELECT * FROM conversations WHERE agent_id = ? AND status IN ('assigned', 'open') ORDER BY created_at, rowid"),
+        "SELECT * FROM conversations WHERE agent_id = ? AND status IN ('assigned', 'open') ORDER BY created_at, rowid",
+      ),
       agentsWithAssigned: db.prepare<[], { agent_id: string }>(
-        "SELECT DISTINCT agent_id FROM conversations WHERE status = 'assigned' AND agent_id IS NOT NULL ORDER BY agent_id"),
+        "SELECT DISTINCT agent_id FROM conversations WHERE status = 'assigned' AND agent_id IS NOT NULL ORDER BY agent_id",
+      ),
       loadOf: db.prepare<[string], { n: number }>(
-        "SELECT count(*) AS n FROM conversations WHERE agent_id = ? AND status IN ('assigned', 'open')"),
+        "SELECT count(*) AS n FROM conversations WHERE agent_id = ? AND status IN ('assigned', 'open')",
+      ),
       insertConversation: db.prepare<[string, string, string | null, ConversationStatus, number, number]>(
-        'INSERT INTO conversations (id, customer_id, agent_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)'),
+        'INSERT INTO conversations (id, customer_id, agent_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
       updateConversation: db.prepare<[ConversationStatus, string | null, number, string]>(
-        'UPDATE conversations SET status = ?, agent_id = ?, updated_at = ? WHERE id = ?'),
+        'UPDATE conversations SET status = ?, agent_id = ?, updated_at = ? WHERE id = ?',
+      ),
       customerRead: db.prepare<[number, string]>(
-        'UPDATE conversations SET customer_read_seq = max(customer_read_seq, min(?, last_seq)) WHERE id = ?'),
+        'UPDATE conversations SET customer_read_seq = max(customer_read_seq, min(?, last_seq)) WHERE id = ?',
+      ),
       agentRead: db.prepare<[number, string]>(
-        'UPDATE conversations SET agent_read_seq = max(agent_read_seq, min(?, last_seq)) WHERE id = ?'),
+        'UPDATE conversations SET agent_read_seq = max(agent_read_seq, min(?, last_seq)) WHERE id = ?',
+      ),
       nextSeq: db.prepare<[number, string], { last_seq: number }>(
-        'UPDATE conversations SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq'),
-      insertMessage: db.prepare<[string, number, string, number, string, Role, string, string | null, MessageKind, string | null, string | null]>(
+        'UPDATE conversations SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq',
+      ),
+      insertMessage: db.prepare<
+        [string, number, string, number, string, Role, string, string | null, MessageKind, string | null, string | null]
+      >(
         `INSERT INTO messages (conversation_id, seq, id, ts, from_id, from_role, from_name, from_avatar, kind, text, image)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
       messageById: db.prepare<[string, string], MessageRow>('SELECT * FROM messages WHERE conversation_id = ? AND id = ?'),
       customerMessageById: db.prepare<[string, string], MessageRow>(
         `SELECT m.* FROM conversations c JOIN messages m ON m.conversation_id = c.id AND m.id = ? AND m.from_id = c.customer_id
-         WHERE c.customer_id = ? ORDER BY c.created_at DESC, c.rowid DESC LIMIT 1`),
+         WHERE c.customer_id = ? ORDER BY c.created_at DESC, c.rowid DESC LIMIT 1`,
+      ),
       messageBySeq: db.prepare<[string, number], MessageRow>('SELECT * FROM messages WHERE conversation_id = ? AND seq = ?'),
       after: db.prepare<[string, number, number], MessageRow>(
-        'SELECT * FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
+        'SELECT * FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+      ),
       before: db.prepare<[string, number, number], MessageRow>(
-        'SELECT * FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?'),
+        'SELECT * FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
+      ),
       messageCount: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM messages WHERE conversation_id = ?'),
     }
   }
@@ -282,8 +298,17 @@ export class ChatStore {
     const next = this.stmt.nextSeq.get(m.ts, m.conversationId)
     if (!next) throw new Error(`conversation ${m.conversationId} does not exist`)
     this.stmt.insertMessage.run(
-      m.conversationId, next.last_seq, m.id, m.ts, m.from.id, m.from.role, m.from.name, m.from.avatar ?? null,
-      m.kind, m.text ?? null, m.image ? JSON.stringify(m.image) : null,
+      m.conversationId,
+      next.last_seq,
+      m.id,
+      m.ts,
+      m.from.id,
+      m.from.role,
+      m.from.name,
+      m.from.avatar ?? null,
+      m.kind,
+      m.text ?? null,
+      m.image ? JSON.stringify(m.image) : null,
     )
     const message: ChatMessage = { id: m.id, conversationId: m.conversationId, seq: next.last_seq, ts: m.ts, from: m.from, kind: m.kind }
     if (m.text !== undefined) message.text = m.text

@@ -6,7 +6,15 @@
  * Methods never reject: failures set message statuses and are reported as `error` events.
  */
 import { ErrorCodes } from '../errors'
-import { ServerErrorCodes, conversationIdOf, type HistoryRequest, type MessageFrame, type MessagePage, type Outgoing, type SyncRequest } from '../protocol'
+import {
+  ServerErrorCodes,
+  conversationIdOf,
+  type HistoryRequest,
+  type MessageFrame,
+  type MessagePage,
+  type Outgoing,
+  type SyncRequest,
+} from '../protocol'
 import type { Clock, Frame } from '../types'
 import { systemClock } from '../clock'
 import { createEmitter } from '../emitter'
@@ -134,7 +142,8 @@ export class ConversationClient {
       }
     }
     for (const name of ['typingInterval', 'typingTimeout'] as const) {
-      if (!(settings[name] >= 0)) throw new RangeError(`ConversationClient: options.${name} must be a number of ms >= 0, got ${settings[name]}`)
+      if (!(settings[name] >= 0))
+        throw new RangeError(`ConversationClient: options.${name} must be a number of ms >= 0, got ${settings[name]}`)
     }
     this.id = conversation.id
     this.user = user
@@ -153,9 +162,11 @@ export class ConversationClient {
       socket.on('open', () => this.onOpen()),
     )
     if (options.routed !== true) {
-      this.unsubscribes.push(socket.on('message', (frame) => {
-        if (conversationIdOf(frame) === this.id) this.onFrame(frame)
-      }))
+      this.unsubscribes.push(
+        socket.on('message', (frame) => {
+          if (conversationIdOf(frame) === this.id) this.onFrame(frame)
+        }),
+      )
     }
   }
 

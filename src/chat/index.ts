@@ -13,7 +13,15 @@ export type {
   User,
 } from './types'
 export { MessageList } from './message-list'
-export type { ListChange, ListMessage, MessageListEvents, MessageListOptions, MessagePatch, MessageStatus, PendingMessage } from './message-list'
+export type {
+  ListChange,
+  ListMessage,
+  MessageListEvents,
+  MessageListOptions,
+  MessagePatch,
+  MessageStatus,
+  PendingMessage,
+} from './message-list'
 export { ConversationClient, MAX_TEXT_LENGTH, peerRole } from './conversation-client'
 export type { ConversationClientEvents, ConversationClientOptions, ConversationClientState } from './conversation-client'
 export { CustomerSession } from './customer-session'

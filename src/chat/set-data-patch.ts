@@ -10,11 +10,7 @@ import type { ListChange, ListMessage } from './message-list'
  * `changes`: everything the list emitted since the last flush, in order. `messages`: the
  * list now (`client.messages`). `key`: the data field holding the array.
  */
-export function setDataPatch(
-  changes: readonly ListChange[],
-  messages: readonly ListMessage[],
-  key = 'messages',
-): Record<string, unknown> {
+export function setDataPatch(changes: readonly ListChange[], messages: readonly ListMessage[], key = 'messages'): Record<string, unknown> {
   const items = new Map<number, ListMessage>()
   const fields = new Map<number, Record<string, unknown>>()
   let dirtyFrom = Infinity

@@ -22,7 +22,8 @@ const ROOT = path.resolve(__dirname, '../..')
 const PASSWORD = 'e2e-demo-password'
 const TITLE = '客服工作台'
 /** `UPDATE_SCREENSHOT=1 npm run test:e2e` refreshes the README's picture; otherwise it goes to build/e2e/. */
-const SCREENSHOT = process.env.UPDATE_SCREENSHOT === '1' ? path.join(ROOT, 'docs/agent-console.png') : path.join(ROOT, 'build/e2e/agent-console.png')
+const SCREENSHOT =
+  process.env.UPDATE_SCREENSHOT === '1' ? path.join(ROOT, 'docs/agent-console.png') : path.join(ROOT, 'build/e2e/agent-console.png')
 
 let dataDir: string
 let consoleDir: string
@@ -87,7 +88,10 @@ function count<T>(list: readonly T[], value: T): number {
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-data-'))
   consoleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-console-'))
-  const built = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build-console.mjs'), '--outdir', consoleDir], { cwd: ROOT, encoding: 'utf8' })
+  const built = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build-console.mjs'), '--outdir', consoleDir], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  })
   if (built.status !== 0) throw new Error(`console build failed: ${built.stderr}`)
   await start()
   browser = await launchChromium()
@@ -142,7 +146,10 @@ describe('the agent console', () => {
     const first = '你好，我上周买的蓝牙耳机左耳没有声音了，能帮我看看吗？'
     void alice.client.sendText(first)
     const waiting = item('waiting', alice.client.id)
-    await waiting.locator('.conv-preview').filter({ hasText: exact(first) }).waitFor()
+    await waiting
+      .locator('.conv-preview')
+      .filter({ hasText: exact(first) })
+      .waitFor()
     await waiting.locator('.conv-accept').click()
     await item('mine', alice.client.id).waitFor()
     expect(await waiting.count()).toBe(0)
@@ -173,7 +180,10 @@ describe('the agent console', () => {
     await page.fill('.composer-input', '')
 
     alice.client.typing()
-    await page.locator('.typing-line[data-active="yes"]').filter({ hasText: `${alice.user.name} 正在输入…` }).waitFor()
+    await page
+      .locator('.typing-line[data-active="yes"]')
+      .filter({ hasText: `${alice.user.name} 正在输入…` })
+      .waitFor()
   })
 
   it('shows read receipts both ways', async () => {
@@ -207,7 +217,7 @@ describe('the agent console', () => {
     await page.locator('dialog.image-viewer').waitFor({ state: 'detached' })
 
     await page.setInputFiles('.composer input[type=file]', { name: 'case.png', mimeType: 'image/png', buffer: productPhoto(200, 140) })
-    await alice.until(() => alice.client.messages.some((m) => m.kind === 'image' && !m.mine), 'the agent\'s image at the customer')
+    await alice.until(() => alice.client.messages.some((m) => m.kind === 'image' && !m.mine), "the agent's image at the customer")
     const sent = alice.client.messages.find((m) => m.kind === 'image' && !m.mine)
     expect(sent?.image).toMatchObject({ url: expect.stringMatching(/^\/uploads\/[0-9a-f]{64}\.png$/), width: 200, height: 140 })
     await page.locator(`.chat .msg-mine img.msg-img[src="${sent?.image?.url}"]`).waitFor()
@@ -220,7 +230,7 @@ describe('the agent console', () => {
     await item('waiting', carol.client.id).locator('.conv-accept').click()
     await item('mine', carol.client.id).waitFor()
     await reply('可以的，请把正确的抬头和税号发给我。')
-    await carol.until(() => carol.texts().includes('可以的，请把正确的抬头和税号发给我。'), 'carol\'s reply')
+    await carol.until(() => carol.texts().includes('可以的，请把正确的抬头和税号发给我。'), "carol's reply")
     await item('mine', alice.client.id).click()
     await page.locator(`.chat[data-conversation="${alice.client.id}"]`).waitFor()
     void carol.client.sendText('抬头：上海云帆科技有限公司')
@@ -265,7 +275,10 @@ describe('the agent console', () => {
     const dave = await customer('dave')
     for (let i = 1; i <= 45; i++) await dave.client.sendText(`第 ${i} 条`)
     const waiting = item('waiting', dave.client.id)
-    await waiting.locator('.conv-preview').filter({ hasText: exact('第 45 条') }).waitFor()
+    await waiting
+      .locator('.conv-preview')
+      .filter({ hasText: exact('第 45 条') })
+      .waitFor()
     await waiting.click()
     await page.locator(`.chat[data-conversation="${dave.client.id}"]`).waitFor()
     await bubble('第 45 条').waitFor()
@@ -314,7 +327,7 @@ describe('the agent console', () => {
     expect((await customerSend).status).toMatch(/^(sent|read)$/)
     await bubble(fromCustomer).waitFor()
     await page.locator('.chat .msg-mine:not([data-status="sending"])').filter({ hasText: fromAgent }).waitFor()
-    await alice.until(() => alice.texts().includes(fromAgent), 'the agent\'s queued message at the customer')
+    await alice.until(() => alice.texts().includes(fromAgent), "the agent's queued message at the customer")
     await page.locator('.banner[data-show="no"]').waitFor({ state: 'attached' })
 
     const after = await chatTexts()
@@ -361,7 +374,10 @@ describe('the agent console', () => {
       lifecycle: false,
     })
     const li = new AgentDesk({ socket })
-    cleanups.push(() => li.dispose(), () => socket.close())
+    cleanups.push(
+      () => li.dispose(),
+      () => socket.close(),
+    )
     await li.start()
 
     await page.click('.chat [data-action="transfer"]')

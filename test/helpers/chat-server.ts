@@ -103,7 +103,8 @@ export async function connectAgent(server: ChatServer): Promise<TestAgent> {
   return {
     socket,
     messages,
-    say: (conversationId, text, id) => socket.send({ type: 'message', conversationId, kind: 'text', text, ...(id !== undefined && { id }) }),
+    say: (conversationId, text, id) =>
+      socket.send({ type: 'message', conversationId, kind: 'text', text, ...(id !== undefined && { id }) }),
     close: () => socket.close(),
   }
 }

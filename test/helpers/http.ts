@@ -27,7 +27,11 @@ export function httpRequest(
 }
 
 /** POST a JSON body; resolves with the status and the parsed answer (null when empty). */
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: unknown }> {
   const res = await httpRequest(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },

@@ -32,25 +32,31 @@ type NetworkListener = (res: { isConnected: boolean; networkType: string }) => v
 /** The calls `wx` gets, for `Object.assign(wx, env.api)`. */
 export interface WxApiDouble {
   connectSocket: WxSocketShim
-  request(options: Callbacks<{ statusCode: number; data: unknown; header: Record<string, unknown>; errMsg: string }> & {
-    url: string
-    method?: string
-    data?: unknown
-    header?: Record<string, string>
-    dataType?: string
-  }): { abort(): void }
-  uploadFile(options: Callbacks<{ statusCode: number; data: string; errMsg: string }> & {
-    url: string
-    filePath: string
-    name: string
-    header?: Record<string, string>
-    formData?: Record<string, string>
-  }): { abort(): void }
+  request(
+    options: Callbacks<{ statusCode: number; data: unknown; header: Record<string, unknown>; errMsg: string }> & {
+      url: string
+      method?: string
+      data?: unknown
+      header?: Record<string, string>
+      dataType?: string
+    },
+  ): { abort(): void }
+  uploadFile(
+    options: Callbacks<{ statusCode: number; data: string; errMsg: string }> & {
+      url: string
+      filePath: string
+      name: string
+      header?: Record<string, string>
+      formData?: Record<string, string>
+    },
+  ): { abort(): void }
   login(options: Callbacks<{ code: string; errMsg: string }>): void
   getStorageSync(key: string): unknown
   setStorageSync(key: string, value: unknown): void
   removeStorageSync(key: string): void
-  chooseMedia(options: Callbacks<{ tempFiles: Array<ChosenMedia & { size: number; fileType: 'image' }>; type: string; errMsg: string }>): void
+  chooseMedia(
+    options: Callbacks<{ tempFiles: Array<ChosenMedia & { size: number; fileType: 'image' }>; type: string; errMsg: string }>,
+  ): void
   previewImage(options: { current?: string; urls: string[] }): void
   showToast(options: { title: string }): void
   showLoading(options: { title: string }): void
@@ -130,7 +136,12 @@ export function createWxEnv(): WxEnv {
       request(options) {
         const method = (options.method ?? 'GET').toUpperCase()
         env.requests.push(`${method} ${new URL(options.url).pathname}`)
-        const body = method === 'GET' || options.data === undefined ? undefined : typeof options.data === 'string' ? options.data : JSON.stringify(options.data)
+        const body =
+          method === 'GET' || options.data === undefined
+            ? undefined
+            : typeof options.data === 'string'
+              ? options.data
+              : JSON.stringify(options.data)
         httpRequest(options.url, { method, headers: options.header, body }).then(
           (res) => {
             let data: unknown = res.text

@@ -184,7 +184,10 @@ describe('customer session and agent desk on the reference server', () => {
     for (let i = 1; i <= 45; i++) await chat.sendText(`消息 ${i}`)
 
     // A second device of the same customer: newest page first, then older ones.
-    const other = new CustomerSession({ socket: connect(await login('/api/login', { code: 'integration-3' })), client: { historyPageSize: 20 } })
+    const other = new CustomerSession({
+      socket: connect(await login('/api/login', { code: 'integration-3' })),
+      client: { historyPageSize: 20 },
+    })
     disposers.push(() => other.dispose())
     await other.start()
     const otherChat = other.client!

@@ -25,7 +25,11 @@ function open(options: Partial<ChatSocketOptions> = {}): ChatSocket {
 }
 
 function record(socket: ChatSocket) {
-  const log = { states: [] as SocketState[], reconnecting: [] as Array<{ attempt: number; delay: number }>, closes: [] as Array<{ code: number; reason: string; at: number }> }
+  const log = {
+    states: [] as SocketState[],
+    reconnecting: [] as Array<{ attempt: number; delay: number }>,
+    closes: [] as Array<{ code: number; reason: string; at: number }>,
+  }
   socket.on('state', (e) => log.states.push(e.to))
   socket.on('reconnecting', (e) => log.reconnecting.push(e))
   socket.on('close', (e) => log.closes.push({ code: e.code, reason: e.reason, at: Date.now() }))
@@ -168,7 +172,10 @@ describe('ChatSocket over a wx.connectSocket shim on a real ws server', () => {
     for (const p of pending) await expect(p).rejects.toMatchObject({ code: 'CLOSED' })
     await expect(socket.send({ type: 'message' })).rejects.toMatchObject({ code: 'CLOSED' })
     expect(active.size).toBe(0)
-    await until(() => server.connections.size === 0 && wx.tasks.every((t) => t.ws.readyState === WebSocket.CLOSED), 'both ends to see the close')
+    await until(
+      () => server.connections.size === 0 && wx.tasks.every((t) => t.ws.readyState === WebSocket.CLOSED),
+      'both ends to see the close',
+    )
     expect(timers()).toBeLessThanOrEqual(baseline)
   })
 

@@ -56,14 +56,25 @@ describe('the built package', () => {
   })
 
   it("require('miniprogram-chat-socket/chat') and its ESM import expose the chat layer", () => {
-    const cjs = node(['-e', `const c = require('miniprogram-chat-socket/chat'); console.log(typeof c.AgentDesk, typeof c.CustomerSession, typeof c.watchToken)`])
+    const cjs = node([
+      '-e',
+      `const c = require('miniprogram-chat-socket/chat'); console.log(typeof c.AgentDesk, typeof c.CustomerSession, typeof c.watchToken)`,
+    ])
     expect(cjs).toBe('function function function')
-    const esm = node(['--input-type=module', '-e', `import { ConversationClient, MessageList } from 'miniprogram-chat-socket/chat'; console.log(typeof ConversationClient, typeof MessageList)`])
+    const esm = node([
+      '--input-type=module',
+      '-e',
+      `import { ConversationClient, MessageList } from 'miniprogram-chat-socket/chat'; console.log(typeof ConversationClient, typeof MessageList)`,
+    ])
     expect(esm).toBe('function function')
   })
 
   it('imports as ESM through the exports map', () => {
-    const out = node(['--input-type=module', '-e', `import { ChatSocket, SocketError } from 'miniprogram-chat-socket'; console.log(typeof ChatSocket, typeof SocketError)`])
+    const out = node([
+      '--input-type=module',
+      '-e',
+      `import { ChatSocket, SocketError } from 'miniprogram-chat-socket'; console.log(typeof ChatSocket, typeof SocketError)`,
+    ])
     expect(out).toBe('function function')
   })
 

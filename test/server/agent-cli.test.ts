@@ -9,11 +9,12 @@ jest.setTimeout(60_000)
 describe('npm run agent:add', () => {
   let build: ReturnType<typeof buildServer>
   let dataDir: string
-  const run = (args: string[], input?: string) => spawnSync(process.execPath, [path.join(build.dir, 'agent-add.js'), ...args], {
-    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir },
-    encoding: 'utf8',
-    ...(input !== undefined ? { input } : {}),
-  })
+  const run = (args: string[], input?: string) =>
+    spawnSync(process.execPath, [path.join(build.dir, 'agent-add.js'), ...args], {
+      env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir },
+      encoding: 'utf8',
+      ...(input !== undefined ? { input } : {}),
+    })
 
   beforeAll(() => {
     build = buildServer()
@@ -64,7 +65,7 @@ describe('npm run agent:add', () => {
     [['carol', '--bogus'], /unknown option --bogus/],
     [['carol', '--password'], /--password needs a value/],
   ])('fails with a message for %j', (args, message) => {
-    const res = run(args as string[])
+    const res = run(args)
     expect(res.status).toBe(1)
     expect(res.stderr).toMatch(message)
   })

@@ -209,7 +209,11 @@ describe('with the real clock', () => {
       clients.push(alice, wan)
       const conversation = (await alice.request({ type: 'open' })).conversation
       expect(conversation.agent.name).toBe('小美')
-      const toWang = wan.waitFor((f) => f.type === 'conversation' && f.event === 'assigned' && f.conversation.agent?.name === '小王', 'assigned to 小王', 0)
+      const toWang = wan.waitFor(
+        (f) => f.type === 'conversation' && f.event === 'assigned' && f.conversation.agent?.name === '小王',
+        'assigned to 小王',
+        0,
+      )
       await mei.close()
       expect((await toWang).conversation).toMatchObject({ id: conversation.id, status: 'assigned' })
     } finally {

@@ -40,9 +40,12 @@ describe('ChatSocket against the server', () => {
     await customer.push(isText('在的'))
   })
 
-  it('rejects a request the server refuses with SocketError SERVER and the server\'s code', async () => {
+  it("rejects a request the server refuses with SocketError SERVER and the server's code", async () => {
     const customer = await client('customer')
-    await expect(customer.socket.request({ type: 'accept', conversationId: 'conv_x' })).rejects.toMatchObject({ code: 'SERVER', serverCode: 'FORBIDDEN' })
+    await expect(customer.socket.request({ type: 'accept', conversationId: 'conv_x' })).rejects.toMatchObject({
+      code: 'SERVER',
+      serverCode: 'FORBIDDEN',
+    })
     await expect(customer.socket.request({ type: 'nope' })).rejects.toMatchObject({ serverCode: 'UNKNOWN_TYPE' })
     expect(customer.socket.state).toBe('open')
   })
@@ -58,7 +61,8 @@ describe('ChatSocket against the server', () => {
     expect(customerSide).toHaveLength(1)
     const agent = await client('agent')
     const { conversation } = await customer.socket.request<{ conversation: { id: string; lastSeq: number } }>({ type: 'open' })
-    const seen = (await customer.socket.send({ type: 'message', conversationId: conversation.id, kind: 'text', text: 'before' })).seq as number
+    const seen = (await customer.socket.send({ type: 'message', conversationId: conversation.id, kind: 'text', text: 'before' }))
+      .seq as number
 
     // Drop the customer's link from the server side and keep it down until the agent has talked.
     entry.close()
@@ -66,16 +70,21 @@ describe('ChatSocket against the server', () => {
     for (const ws of customerSide) ws.terminate()
     expect(await closed).toMatchObject({ willReconnect: true })
     const missed: number[] = []
-    for (const text of ['a1', 'a2', 'a3']) missed.push((await agent.socket.send({ type: 'message', conversationId: conversation.id, kind: 'text', text })).seq as number)
+    for (const text of ['a1', 'a2', 'a3'])
+      missed.push((await agent.socket.send({ type: 'message', conversationId: conversation.id, kind: 'text', text })).seq as number)
     // Meanwhile the customer keeps typing: these wait in ChatSocket's queue.
-    const queued = ['c1', 'c2', 'c3'].map((text) => customer.socket.send({ type: 'message', conversationId: conversation.id, kind: 'text', text }))
+    const queued = ['c1', 'c2', 'c3'].map((text) =>
+      customer.socket.send({ type: 'message', conversationId: conversation.id, kind: 'text', text }),
+    )
 
     const reopened = customer.nextOpen()
     entry.open()
     await reopened
     const acks = await Promise.all(queued)
-    const { messages, hasMore } = await customer.socket.request<{ messages: Array<{ seq: number; text: string; from: { role: string } }>; hasMore: boolean }>(
-      { type: 'sync', conversationId: conversation.id, afterSeq: seen })
+    const { messages, hasMore } = await customer.socket.request<{
+      messages: Array<{ seq: number; text: string; from: { role: string } }>
+      hasMore: boolean
+    }>({ type: 'sync', conversationId: conversation.id, afterSeq: seen })
     expect(hasMore).toBe(false)
     expect(messages.filter((m) => m.from.role === 'agent').map((m) => m.seq)).toEqual(missed)
     expect(messages.filter((m) => m.from.role === 'customer').map((m) => m.text)).toEqual(['c1', 'c2', 'c3'])
@@ -83,6 +92,8 @@ describe('ChatSocket against the server', () => {
     // Nothing missing, nothing twice: the seqs after `seen` are consecutive.
     expect(messages.map((m) => m.seq)).toEqual(Array.from({ length: 6 }, (_, i) => seen + 1 + i))
     for (const t of ['c1', 'c2', 'c3']) await agent.push(isText(t), t)
-    expect(agent.pushes.filter((f) => f.type === 'message' && ['c1', 'c2', 'c3'].includes((f.message as { text: string }).text))).toHaveLength(3)
+    expect(
+      agent.pushes.filter((f) => f.type === 'message' && ['c1', 'c2', 'c3'].includes((f.message as { text: string }).text)),
+    ).toHaveLength(3)
   })
 })

@@ -29,7 +29,13 @@ describe('chat over the socket', () => {
     clients.push(c)
     return c
   }
-  const text = (conversationId: string | undefined, t: string, id?: string) => ({ type: 'message', kind: 'text', text: t, ...(conversationId ? { conversationId } : {}), ...(id ? { id } : {}) })
+  const text = (conversationId: string | undefined, t: string, id?: string) => ({
+    type: 'message',
+    kind: 'text',
+    text: t,
+    ...(conversationId ? { conversationId } : {}),
+    ...(id ? { id } : {}),
+  })
 
   it('carries a message from the customer to the agent and back, acking each with seq and ts', async () => {
     const meimei = await agent()
@@ -58,7 +64,7 @@ describe('chat over the socket', () => {
     const meimei = await agent()
     const cust = await customer()
     const { conversation } = await cust.request({ type: 'open' })
-    const evil = '<img src=x onerror=alert(1)> \'); DROP TABLE messages; -- ../../etc/passwd'
+    const evil = "<img src=x onerror=alert(1)> '); DROP TABLE messages; -- ../../etc/passwd"
     const got = meimei.message((m) => m.kind === 'text')
     await cust.call(text(conversation.id, evil))
     expect((await got).text).toBe(evil)
@@ -83,7 +89,11 @@ describe('chat over the socket', () => {
     expect(atAgent.conversation.lastSeq).toBe(3)
     // The agent catches up on what was said before they came.
     const { messages } = await meimei.request({ type: 'sync', conversationId: conversation.id, afterSeq: 0 })
-    expect(messages.map((m: { seq: number; kind: string }) => [m.seq, m.kind])).toEqual([[1, 'system'], [2, 'text'], [3, 'system']])
+    expect(messages.map((m: { seq: number; kind: string }) => [m.seq, m.kind])).toEqual([
+      [1, 'system'],
+      [2, 'text'],
+      [3, 'system'],
+    ])
     const session = await meimei.request({ type: 'session' })
     expect(session.conversations.map((c: { id: string }) => c.id)).toEqual([conversation.id])
     expect(session.queue).toEqual([])
@@ -261,7 +271,7 @@ describe('chat over the socket', () => {
     await offline
   })
 
-  it('sends a message to the sender\'s other connections but not back to the one that sent it', async () => {
+  it("sends a message to the sender's other connections but not back to the one that sent it", async () => {
     const meimei = await agent()
     const phone = await customer('same-user')
     const tablet = await customer('same-user')
@@ -281,7 +291,9 @@ describe('chat over the socket', () => {
     clients.push(cust)
     const fd = new FormData()
     fd.append('file', new Blob([new Uint8Array(PNG)]), 'x.png')
-    const uploaded = await (await fetch(`${server.url}/api/upload`, { method: 'POST', body: fd, headers: { authorization: `Bearer ${login.token}` } })).json()
+    const uploaded = await (
+      await fetch(`${server.url}/api/upload`, { method: 'POST', body: fd, headers: { authorization: `Bearer ${login.token}` } })
+    ).json()
     const { conversation } = await cust.request({ type: 'open' })
     const atAgent = meimei.message((m) => m.kind === 'image')
     await cust.call({ type: 'message', conversationId: conversation.id, kind: 'image', image: { url: uploaded.url, width: 1, height: 1 } })

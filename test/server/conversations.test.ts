@@ -18,11 +18,19 @@ function setup() {
   return { store, chat, online, agent, customer, goOnline }
 }
 
-const text = (id: string, t: string, conversationId?: string) =>
-  ({ type: 'message' as const, id, kind: 'text' as const, text: t, ...(conversationId ? { conversationId } : {}) })
+const text = (id: string, t: string, conversationId?: string) => ({
+  type: 'message' as const,
+  id,
+  kind: 'text' as const,
+  text: t,
+  ...(conversationId ? { conversationId } : {}),
+})
 const noImages = () => false
 const frames = (ds: Delivery[]) => ds.map((d) => d.frame)
-const notices = (ds: Delivery[]) => frames(ds).filter((f) => f.type === 'message').map((f) => (f.message as { text: string }).text)
+const notices = (ds: Delivery[]) =>
+  frames(ds)
+    .filter((f) => f.type === 'message')
+    .map((f) => (f.message as { text: string }).text)
 
 describe('Conversations routing', () => {
   it('queues a conversation when no agent is online, with a notice to the customer', () => {
@@ -76,13 +84,15 @@ describe('Conversations routing', () => {
     const a1 = agent('a1', '小美')
     const deliveries = goOnline(a1)
     expect(frames(deliveries)[0]).toEqual({ type: 'presence', agent: { id: 'a1', name: '小美', online: true } })
-    const assigned = frames(deliveries).filter((f) => f.type === 'conversation').map((f) => (f.conversation as { id: string }).id)
+    const assigned = frames(deliveries)
+      .filter((f) => f.type === 'conversation')
+      .map((f) => (f.conversation as { id: string }).id)
     expect(assigned).toEqual([q1.id, q2.id])
     expect(store.conversation(q1.id)).toMatchObject({ status: 'assigned', agent: { id: 'a1' } })
     expect(notices(deliveries)).toEqual([NOTICES.assigned('小美'), NOTICES.assigned('小美')])
   })
 
-  it('lets an agent accept a queued conversation or one assigned to them, and not another agent\'s', () => {
+  it("lets an agent accept a queued conversation or one assigned to them, and not another agent's", () => {
     const { chat, customer, agent, goOnline } = setup()
     const a1 = agent('a1', '小美')
     const a2 = agent('a2', '小王')
@@ -182,10 +192,16 @@ describe('Conversations: an agent gone past the grace period', () => {
     goOffline(online, 'a1')
 
     const { data, deliveries } = chat.rerouteAssigned(a1)
-    expect(data.map((c) => [c.id, c.status, c.agent?.id])).toEqual([[first.id, 'assigned', 'a3'], [second.id, 'assigned', 'a2']])
+    expect(data.map((c) => [c.id, c.status, c.agent?.id])).toEqual([
+      [first.id, 'assigned', 'a3'],
+      [second.id, 'assigned', 'a2'],
+    ])
     expect(store.conversation(kept.id)).toMatchObject({ status: 'open', agent: { id: 'a1' } })
     const events = frames(deliveries).filter((f) => f.type === 'conversation')
-    expect(events.map((f) => [f.event, (f.conversation as { id: string }).id])).toEqual([['assigned', first.id], ['assigned', second.id]])
+    expect(events.map((f) => [f.event, (f.conversation as { id: string }).id])).toEqual([
+      ['assigned', first.id],
+      ['assigned', second.id],
+    ])
     expect(deliveries[0]).toMatchObject({ users: ['c1', 'a3'], agents: true })
     expect(notices(deliveries)).toEqual([NOTICES.assigned('小李'), NOTICES.assigned('小王')])
     expect(chat.session(a1).data.conversations.map((c) => c.id)).toEqual([kept.id])
@@ -209,7 +225,11 @@ describe('Conversations: an agent gone past the grace period', () => {
     // The queue hands it out as usual when an agent comes online.
     const a2 = agent('a2', '小王')
     const handed = goOnline(a2)
-    expect(frames(handed).filter((f) => f.type === 'conversation').map((f) => (f.conversation as { id: string }).id)).toEqual([conv.id])
+    expect(
+      frames(handed)
+        .filter((f) => f.type === 'conversation')
+        .map((f) => (f.conversation as { id: string }).id),
+    ).toEqual([conv.id])
     expect(store.conversation(conv.id)).toMatchObject({ status: 'assigned', agent: { id: 'a2' } })
   })
 
@@ -268,7 +288,9 @@ describe('Conversations messages', () => {
     const c = customer('c1')
     const conv = chat.open(c).data.conversation
     chat.message(a1, text('same', 'from the agent', conv.id), noImages)
-    expect(() => chat.message(c, text('same', 'from the customer', conv.id), noImages)).toThrow(expect.objectContaining({ code: 'CONFLICT' }))
+    expect(() => chat.message(c, text('same', 'from the customer', conv.id), noImages)).toThrow(
+      expect.objectContaining({ code: 'CONFLICT' }),
+    )
   })
 
   it('creates the conversation for a customer message without conversationId', () => {
@@ -284,7 +306,7 @@ describe('Conversations messages', () => {
     expect(() => chat.message(agent('a1', 'x'), text('m', 'hi'), noImages)).toThrow(expect.objectContaining({ code: 'BAD_REQUEST' }))
   })
 
-  it('forbids a customer to touch another customer\'s conversation', () => {
+  it("forbids a customer to touch another customer's conversation", () => {
     const { chat, customer } = setup()
     const conv = chat.open(customer('c1')).data.conversation
     const other = customer('c2')
@@ -297,10 +319,11 @@ describe('Conversations messages', () => {
       () => chat.typing(other, conv.id),
       () => chat.accept(other, conv.id),
       () => chat.open({ id: 'a1', role: 'agent', name: 'x' }),
-    ]) expect(call).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }))
+    ])
+      expect(call).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }))
   })
 
-  it('forbids an agent to write in another agent\'s conversation, but lets them read it', () => {
+  it("forbids an agent to write in another agent's conversation, but lets them read it", () => {
     const { chat, customer, agent, goOnline } = setup()
     const a1 = agent('a1', '小美')
     const a2 = agent('a2', '小王')
@@ -323,7 +346,10 @@ describe('Conversations messages', () => {
     const frame = { type: 'message' as const, id: 'img', kind: 'image' as const, image: { url, width: 10, height: 20 } }
     expect(() => chat.message(c, frame, () => false)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }))
     const { data } = chat.message(c, frame, (u) => u === url)
-    expect(chat.sync(c, data.conversationId, 0, 10).data.messages[1]).toMatchObject({ kind: 'image', image: { url, width: 10, height: 20 } })
+    expect(chat.sync(c, data.conversationId, 0, 10).data.messages[1]).toMatchObject({
+      kind: 'image',
+      image: { url, width: 10, height: 20 },
+    })
   })
 
   it('moves read marks and tells the other side', () => {
@@ -344,7 +370,9 @@ describe('Conversations messages', () => {
     goOnline(a1)
     const c = customer('c1')
     const conv = chat.open(c).data.conversation
-    expect(chat.typing(c, conv.id).deliveries).toEqual([{ frame: { type: 'typing', conversationId: conv.id, from: expect.objectContaining({ id: 'c1' }) }, users: ['a1'] }])
+    expect(chat.typing(c, conv.id).deliveries).toEqual([
+      { frame: { type: 'typing', conversationId: conv.id, from: expect.objectContaining({ id: 'c1' }) }, users: ['a1'] },
+    ])
     expect(chat.typing(a1, conv.id).deliveries[0]!.users).toEqual(['c1'])
   })
 

@@ -31,7 +31,10 @@ describe('server failure paths', () => {
     const server = await startTestServer({ dataDir: ':memory:' })
     try {
       jest.spyOn(Accounts.prototype, 'customerLogin').mockRejectedValueOnce(new Error('db gone'))
-      expect(await postJson(`${server.url}/api/login`, { code: 'x' })).toEqual({ status: 500, body: { error: { code: 'INTERNAL', message: 'internal error' } } })
+      expect(await postJson(`${server.url}/api/login`, { code: 'x' })).toEqual({
+        status: 500,
+        body: { error: { code: 'INTERNAL', message: 'internal error' } },
+      })
     } finally {
       await server.stop()
     }
@@ -55,15 +58,26 @@ describe('server failure paths', () => {
     const { token } = await server.loginCustomer('stubborn')
     // A raw TCP client: completes the upgrade, then never reads or answers anything.
     const socket = net.connect(server.port, '127.0.0.1')
-    const upgraded = new Promise<void>((resolve) => socket.once('data', (d) => {
-      expect(d.toString()).toMatch(/^HTTP\/1.1 101/)
-      socket.pause()
-      resolve()
-    }))
-    socket.write([
-      'GET /ws HTTP/1.1', `Host: 127.0.0.1:${server.port}`, 'Upgrade: websocket', 'Connection: Upgrade',
-      'Sec-WebSocket-Version: 13', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', `Authorization: Bearer ${token}`, '', '',
-    ].join('\r\n'))
+    const upgraded = new Promise<void>((resolve) =>
+      socket.once('data', (d) => {
+        expect(d.toString()).toMatch(/^HTTP\/1.1 101/)
+        socket.pause()
+        resolve()
+      }),
+    )
+    socket.write(
+      [
+        'GET /ws HTTP/1.1',
+        `Host: 127.0.0.1:${server.port}`,
+        'Upgrade: websocket',
+        'Connection: Upgrade',
+        'Sec-WebSocket-Version: 13',
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+        `Authorization: Bearer ${token}`,
+        '',
+        '',
+      ].join('\r\n'),
+    )
     await upgraded
     const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()))
     socket.resume() // let the close frame in, but never answer it

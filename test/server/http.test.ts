@@ -42,7 +42,11 @@ describe('HTTP', () => {
       const b = await postJson(`${server.url}/api/login`, { code: 'device-1' })
       const c = await postJson(`${server.url}/api/login`, { code: 'device-2' })
       expect(a.status).toBe(200)
-      expect(a.body).toMatchObject({ token: expect.any(String), expiresAt: expect.any(Number), user: { role: 'customer', name: expect.stringMatching(/^顾客 /) } })
+      expect(a.body).toMatchObject({
+        token: expect.any(String),
+        expiresAt: expect.any(Number),
+        user: { role: 'customer', name: expect.stringMatching(/^顾客 /) },
+      })
       expect(b.body.user.id).toBe(a.body.user.id)
       expect(c.body.user.id).not.toBe(a.body.user.id)
     })
@@ -79,7 +83,9 @@ describe('HTTP', () => {
 
   describe('GET /api/me', () => {
     const me = async (init: { token?: string; query?: string } = {}) => {
-      const res = await fetch(`${server.url}/api/me${init.query ?? ''}`, { headers: init.token ? { authorization: `Bearer ${init.token}` } : {} })
+      const res = await fetch(`${server.url}/api/me${init.query ?? ''}`, {
+        headers: init.token ? { authorization: `Bearer ${init.token}` } : {},
+      })
       return { status: res.status, body: await res.json(), headers: res.headers }
     }
 
@@ -96,7 +102,7 @@ describe('HTTP', () => {
       })
     })
 
-    it('answers 401 with the same error as the socket\'s: no token, a bad one, one for another secret', async () => {
+    it("answers 401 with the same error as the socket's: no token, a bad one, one for another secret", async () => {
       expect(await me()).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHORIZED', message: 'token required' } } })
       const bad = await me({ token: 'v1.forged.token' })
       expect(bad.status).toBe(401)
@@ -115,19 +121,23 @@ describe('HTTP', () => {
       token = (await server.loginCustomer('uploader')).token
     })
 
-    it.each([['png', PNG, 'image/png'], ['jpeg', JPEG, 'image/jpeg'], ['gif', GIF, 'image/gif'], ['webp', WEBP, 'image/webp']])(
-      'stores a %s and serves it back with the type from its bytes', async (_n, bytes, type) => {
-        // The client's claimed type and file name are ignored.
-        const res = await upload(server, form(bytes, 'x.txt', 'text/plain'), token)
-        expect(res.status).toBe(201)
-        expect(res.body).toMatchObject({ url: expect.stringMatching(/^\/uploads\/[0-9a-f]{64}\.\w+$/), type, size: bytes.length })
-        const got = await fetch(`${server.url}${res.body.url}`)
-        expect(got.status).toBe(200)
-        expect(got.headers.get('content-type')).toBe(type)
-        expect(got.headers.get('x-content-type-options')).toBe('nosniff')
-        expect(Buffer.from(await got.arrayBuffer()).equals(bytes)).toBe(true)
-        expect(fs.existsSync(path.join(server.tmpDir, 'uploads', res.body.name))).toBe(true)
-      })
+    it.each([
+      ['png', PNG, 'image/png'],
+      ['jpeg', JPEG, 'image/jpeg'],
+      ['gif', GIF, 'image/gif'],
+      ['webp', WEBP, 'image/webp'],
+    ])('stores a %s and serves it back with the type from its bytes', async (_n, bytes, type) => {
+      // The client's claimed type and file name are ignored.
+      const res = await upload(server, form(bytes, 'x.txt', 'text/plain'), token)
+      expect(res.status).toBe(201)
+      expect(res.body).toMatchObject({ url: expect.stringMatching(/^\/uploads\/[0-9a-f]{64}\.\w+$/), type, size: bytes.length })
+      const got = await fetch(`${server.url}${res.body.url}`)
+      expect(got.status).toBe(200)
+      expect(got.headers.get('content-type')).toBe(type)
+      expect(got.headers.get('x-content-type-options')).toBe('nosniff')
+      expect(Buffer.from(await got.arrayBuffer()).equals(bytes)).toBe(true)
+      expect(fs.existsSync(path.join(server.tmpDir, 'uploads', res.body.name))).toBe(true)
+    })
 
     it('takes the token as ?token= too', async () => {
       const res = await fetch(`${server.url}/api/upload?token=${encodeURIComponent(token)}`, { method: 'POST', body: form(PNG) })
@@ -165,7 +175,13 @@ describe('HTTP', () => {
 
   describe('GET /uploads/:name', () => {
     it('answers 404 to names it did not write, traversal included', async () => {
-      for (const p of [`/uploads/${'0'.repeat(64)}.png`, '/uploads/secret', '/uploads/..%2Fsecret', '/uploads/..%2Fchat.db', '/uploads/%2e%2e/secret']) {
+      for (const p of [
+        `/uploads/${'0'.repeat(64)}.png`,
+        '/uploads/secret',
+        '/uploads/..%2Fsecret',
+        '/uploads/..%2Fchat.db',
+        '/uploads/%2e%2e/secret',
+      ]) {
         const res = await fetch(`${server.url}${p}`)
         expect(res.status).toBe(404)
       }
@@ -217,7 +233,10 @@ describe('failed agent logins', () => {
       const wrong = { username: DEMO.username, password: 'wrong-password' }
       expect((await postJson(`${server.url}/api/agent/login`, wrong)).status).toBe(401)
       expect((await postJson(`${server.url}/api/agent/login`, wrong)).status).toBe(401)
-      expect(await postJson(`${server.url}/api/agent/login`, DEMO)).toMatchObject({ status: 429, body: { error: { code: 'RATE_LIMITED' } } })
+      expect(await postJson(`${server.url}/api/agent/login`, DEMO)).toMatchObject({
+        status: 429,
+        body: { error: { code: 'RATE_LIMITED' } },
+      })
       // Customer logins are not affected.
       expect((await postJson(`${server.url}/api/login`, { code: 'x' })).status).toBe(200)
     } finally {

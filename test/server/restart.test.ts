@@ -8,7 +8,13 @@ import { TestClient } from './helpers/ws-client'
 
 jest.setTimeout(60_000)
 
-interface Msg { id: string; seq: number; text?: string; kind: string; from: { role: string } }
+interface Msg {
+  id: string
+  seq: number
+  text?: string
+  kind: string
+  from: { role: string }
+}
 
 describe('a restart on the same DATA_DIR', () => {
   it('keeps history, accounts, tokens and the seq count', async () => {
@@ -61,7 +67,7 @@ describe('npm start (the built server as a child process)', () => {
     fs.rmSync(dataDir, { recursive: true, force: true })
   })
 
-  it('prints the URLs and the demo agent\'s credentials, and logs JSON lines', async () => {
+  it("prints the URLs and the demo agent's credentials, and logs JSON lines", async () => {
     const server = await spawnServer(build.dir, { DATA_DIR: dataDir, PORT: '0' })
     children.push(server)
     const banner = server.stderr()
@@ -82,8 +88,9 @@ describe('npm start (the built server as a child process)', () => {
   it('exits with 1 and a hint when the port is taken', async () => {
     const taken = await startTestServer({ dataDir: ':memory:' })
     try {
-      await expect(spawnServer(build.dir, { DATA_DIR: dataDir, PORT: String(taken.port) }))
-        .rejects.toThrow(/exited with 1[\s\S]*EADDRINUSE[\s\S]*set PORT to another one/)
+      await expect(spawnServer(build.dir, { DATA_DIR: dataDir, PORT: String(taken.port) })).rejects.toThrow(
+        /exited with 1[\s\S]*EADDRINUSE[\s\S]*set PORT to another one/,
+      )
     } finally {
       await taken.stop()
     }

@@ -201,7 +201,7 @@ describe('the chat socket', () => {
       const b = await TestClient.connect(s.wsUrl, (await s.loginAgent()).token)
       await s.stop()
       expect((await a.closed).code).toBe(1001)
-      expect((await b.closed)).toEqual({ code: 1001, reason: 'server shutting down' })
+      expect(await b.closed).toEqual({ code: 1001, reason: 'server shutting down' })
       await expect(fetch(`${s.url}/healthz`)).rejects.toThrow()
       await s.stop() // idempotent
     })

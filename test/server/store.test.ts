@@ -56,15 +56,18 @@ describe('ChatStore', () => {
   const from = { id: 'c_1', role: 'customer' as const, name: '顾客 1' }
 
   it('gives messages seqs 1, 2, 3 per conversation', () => {
-    const seqs = ['a', 'b', 'c'].map((id) => store.transaction(() => store.appendMessage({ conversationId: 'conv_1', id, ts: 5, from, kind: 'text', text: id })).seq)
+    const seqs = ['a', 'b', 'c'].map(
+      (id) => store.transaction(() => store.appendMessage({ conversationId: 'conv_1', id, ts: 5, from, kind: 'text', text: id })).seq,
+    )
     expect(seqs).toEqual([1, 2, 3])
     expect(store.conversation('conv_1')).toMatchObject({ lastSeq: 3, lastMessage: { id: 'c', seq: 3, text: 'c' } })
   })
 
   it('refuses a second message with the same id in a conversation (unique index)', () => {
     store.transaction(() => store.appendMessage({ conversationId: 'conv_1', id: 'a', ts: 5, from, kind: 'text', text: 'x' }))
-    expect(() => store.transaction(() => store.appendMessage({ conversationId: 'conv_1', id: 'a', ts: 6, from, kind: 'text', text: 'y' })))
-      .toThrow(/UNIQUE/)
+    expect(() =>
+      store.transaction(() => store.appendMessage({ conversationId: 'conv_1', id: 'a', ts: 6, from, kind: 'text', text: 'y' })),
+    ).toThrow(/UNIQUE/)
     expect(store.messageCount('conv_1')).toBe(1)
     expect(store.conversation('conv_1')?.lastSeq).toBe(1)
   })
@@ -82,10 +85,17 @@ describe('ChatStore', () => {
   })
 
   it('pages forwards and backwards', () => {
-    for (let i = 1; i <= 5; i++) store.transaction(() => store.appendMessage({ conversationId: 'conv_1', id: `m${i}`, ts: i, from, kind: 'text', text: `${i}` }))
-    expect(store.messagesAfter('conv_1', 1, 2)).toEqual({ messages: [expect.objectContaining({ seq: 2 }), expect.objectContaining({ seq: 3 })], hasMore: true })
+    for (let i = 1; i <= 5; i++)
+      store.transaction(() => store.appendMessage({ conversationId: 'conv_1', id: `m${i}`, ts: i, from, kind: 'text', text: `${i}` }))
+    expect(store.messagesAfter('conv_1', 1, 2)).toEqual({
+      messages: [expect.objectContaining({ seq: 2 }), expect.objectContaining({ seq: 3 })],
+      hasMore: true,
+    })
     expect(store.messagesAfter('conv_1', 3, 2).hasMore).toBe(false)
-    expect(store.messagesBefore('conv_1', 5, 2)).toEqual({ messages: [expect.objectContaining({ seq: 3 }), expect.objectContaining({ seq: 4 })], hasMore: true })
+    expect(store.messagesBefore('conv_1', 5, 2)).toEqual({
+      messages: [expect.objectContaining({ seq: 3 }), expect.objectContaining({ seq: 4 })],
+      hasMore: true,
+    })
     expect(store.messagesBefore('conv_1', 3, 2).hasMore).toBe(false)
   })
 

@@ -20,12 +20,20 @@ describe('jscode2session', () => {
     await expect(jscode2session('the-code', creds, fetch)).resolves.toEqual({ openid: 'o-1', unionid: 'u-1' })
     const url = new URL(fetch.calls[0]!)
     expect(`${url.origin}${url.pathname}`).toBe(JSCODE2SESSION_URL)
-    expect(Object.fromEntries(url.searchParams)).toEqual({ appid: 'wx123', secret: 'shh', js_code: 'the-code', grant_type: 'authorization_code' })
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      appid: 'wx123',
+      secret: 'shh',
+      js_code: 'the-code',
+      grant_type: 'authorization_code',
+    })
   })
 
   it('turns a refused code into UNAUTHORIZED', async () => {
     const fetch = fakeFetch({ body: { errcode: 40029, errmsg: 'invalid code' } })
-    await expect(jscode2session('bad', creds, fetch)).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringContaining('40029') })
+    await expect(jscode2session('bad', creds, fetch)).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: expect.stringContaining('40029'),
+    })
   })
 
   it.each([
@@ -57,10 +65,17 @@ describe('POST /api/login with WeChat credentials', () => {
   })
 
   it('answers 401 when WeChat refuses the code and 502 when WeChat fails', async () => {
-    const refused = await startTestServer({ wechat: creds, fetch: fakeFetch({ body: { errcode: 40163, errmsg: 'code been used' } }), dataDir: ':memory:' })
+    const refused = await startTestServer({
+      wechat: creds,
+      fetch: fakeFetch({ body: { errcode: 40163, errmsg: 'code been used' } }),
+      dataDir: ':memory:',
+    })
     const down = await startTestServer({ wechat: creds, fetch: fakeFetch({ fail: new Error('timeout') }), dataDir: ':memory:' })
     try {
-      expect(await postJson(`${refused.url}/api/login`, { code: 'c' })).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHORIZED' } } })
+      expect(await postJson(`${refused.url}/api/login`, { code: 'c' })).toMatchObject({
+        status: 401,
+        body: { error: { code: 'UNAUTHORIZED' } },
+      })
       expect(await postJson(`${down.url}/api/login`, { code: 'c' })).toMatchObject({ status: 502, body: { error: { code: 'UPSTREAM' } } })
     } finally {
       await refused.stop()

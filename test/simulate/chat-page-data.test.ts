@@ -38,7 +38,6 @@ async function burst(conversationId: string, count: number, prefix: string): Pro
   await Promise.all(sends)
 }
 
-
 beforeAll(async () => {
   server = await startChatServer()
 })
@@ -156,10 +155,16 @@ it('makes no setData while hidden, and one for everything that piled up when sho
   page.instance.onShow()
   expect(page.calls.length).toBe(before + 1)
   const shown = page.calls[before]!
-  expect(Object.keys(shown).filter((k) => k.startsWith('messages')).sort()).toEqual(
-    [0, 1, 2, 3, 4].map((i) => `messages[${start + i}]`).sort(),
-  )
-  expect(messagesOf(page).slice(start).map((m) => m.text)).toEqual([1, 2, 3, 4, 5].map((i) => `后台消息 ${i}`))
+  expect(
+    Object.keys(shown)
+      .filter((k) => k.startsWith('messages'))
+      .sort(),
+  ).toEqual([0, 1, 2, 3, 4].map((i) => `messages[${start + i}]`).sort())
+  expect(
+    messagesOf(page)
+      .slice(start)
+      .map((m) => m.text),
+  ).toEqual([1, 2, 3, 4, 5].map((i) => `后台消息 ${i}`))
 })
 
 it('opening and closing the chat page 100 times leaves no listeners, timers or sockets behind', async () => {

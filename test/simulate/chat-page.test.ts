@@ -42,7 +42,12 @@ async function readyChat(customer: CustomerApp): Promise<{ page: OpenPage; conve
 
 const mine = (page: OpenPage, text: string) => messagesOf(page).find((m) => m.mine && m.text === text)
 const storedCopies = async (conversationId: string, id: string): Promise<number> => {
-  const page = await agent.socket.request<{ messages: Array<{ id: string }> }>({ type: 'history', conversationId, beforeSeq: 0, limit: 100 })
+  const page = await agent.socket.request<{ messages: Array<{ id: string }> }>({
+    type: 'history',
+    conversationId,
+    beforeSeq: 0,
+    limit: 100,
+  })
   return page.messages.filter((m) => m.id === id).length
 }
 
@@ -111,10 +116,16 @@ describe('chat page', () => {
     expect(page.comp.querySelector('#input')).toBeUndefined()
 
     tap(find(page.comp, '.reopen'))
-    await waitFor(() => page.instance.data.closed === false && customer.service.session?.client?.id !== conversationId, 'a new conversation')
+    await waitFor(
+      () => page.instance.data.closed === false && customer.service.session?.client?.id !== conversationId,
+      'a new conversation',
+    )
     const next = customer.service.session?.client?.id
     typeAndSend(page, '我还有一个问题')
-    await waitFor(() => agent.messages.some((m) => m.text === '我还有一个问题' && m.conversationId === next), 'the message in the new conversation')
+    await waitFor(
+      () => agent.messages.some((m) => m.text === '我还有一个问题' && m.conversationId === next),
+      'the message in the new conversation',
+    )
   })
 
   it('moves the input bar up with the keyboard and back down when it closes', async () => {

@@ -22,7 +22,19 @@ afterEach(() => {
 })
 
 function view(overrides: Partial<MessageView> = {}): MessageView {
-  return { id: 'm-1', kind: 'text', mine: false, role: 'agent', name: '小美', avatar: '', initial: '小', text: '您好', status: null, time: '', ...overrides }
+  return {
+    id: 'm-1',
+    kind: 'text',
+    mine: false,
+    role: 'agent',
+    name: '小美',
+    avatar: '',
+    initial: '小',
+    text: '您好',
+    status: null,
+    time: '',
+    ...overrides,
+  }
 }
 
 describe('message-bubble', () => {

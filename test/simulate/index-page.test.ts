@@ -53,7 +53,16 @@ it('app.ts logs in on launch, and the entry page follows the conversation from �
   require('../../miniprogram/app')
   const app = getApp<ChatAppOption>()
   apps.push({ env, service: app.chat, dispose: () => app.chat.dispose() })
-  app.onLaunch?.({ path: 'pages/index/index', query: {}, scene: 1001, shareTicket: '', referrerInfo: { appId: '', extraData: {} }, forwardMaterials: [], chatType: 1, apiCategory: 'default' })
+  app.onLaunch?.({
+    path: 'pages/index/index',
+    query: {},
+    scene: 1001,
+    shareTicket: '',
+    referrerInfo: { appId: '', extraData: {} },
+    forwardMaterials: [],
+    chatType: 1,
+    apiCategory: 'default',
+  })
 
   const index = page('pages/index/index')
   await waitFor(() => app.chat.state === 'open', 'the shared socket open')
@@ -103,7 +112,11 @@ it('reuses the stored token when the app starts again: no second login', async (
 
 it('logs in again when the server refuses the stored token (its data was reset)', async () => {
   const env = createWxEnv()
-  env.storage.set(AUTH_STORAGE_KEY, { token: 'v1.e30.bm90LWEtc2lnbmF0dXJl', expiresAt: Date.now() + 86_400_000, user: { id: 'c_gone', name: '顾客 gone' } })
+  env.storage.set(AUTH_STORAGE_KEY, {
+    token: 'v1.e30.bm90LWEtc2lnbmF0dXJl',
+    expiresAt: Date.now() + 86_400_000,
+    user: { id: 'c_gone', name: '顾客 gone' },
+  })
   const customer = startCustomerApp(server, {}, env)
   apps.push(customer)
   const chat = page('pages/chat/chat')

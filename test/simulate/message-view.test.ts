@@ -22,7 +22,15 @@ describe('toView', () => {
   it('shows name, initial, side, status and the time label of the first message', () => {
     const { list: l } = list(2)
     expect(toView(l.messages, 0, context)).toEqual({
-      id: 'm-1', kind: 'text', mine: false, role: 'agent', name: '小美', avatar: '', initial: '小', text: 'message 1', status: null,
+      id: 'm-1',
+      kind: 'text',
+      mine: false,
+      role: 'agent',
+      name: '小美',
+      avatar: '',
+      initial: '小',
+      text: 'message 1',
+      status: null,
       time: expect.stringMatching(/^今天 \d\d:\d\d$/),
     })
     expect(toView(l.messages, 1, context)).toMatchObject({ mine: true, status: 'sent', time: '' })

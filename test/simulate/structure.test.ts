@@ -26,7 +26,13 @@ function walk(dir: string): string[] {
 }
 
 function references(file: string): Reference[] {
-  const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true, file.endsWith('.js') ? ts.ScriptKind.JS : ts.ScriptKind.TS)
+  const source = ts.createSourceFile(
+    file,
+    fs.readFileSync(file, 'utf8'),
+    ts.ScriptTarget.Latest,
+    true,
+    file.endsWith('.js') ? ts.ScriptKind.JS : ts.ScriptKind.TS,
+  )
   const found: Reference[] = []
   const add = (node: ts.Node | undefined, typeOnly: boolean): void => {
     if (node !== undefined && ts.isStringLiteralLike(node)) found.push({ file, specifier: node.text, typeOnly })
@@ -48,7 +54,8 @@ function references(file: string): Reference[] {
       add(node.argument.literal, true)
     } else if (ts.isCallExpression(node) && node.arguments.length === 1) {
       const callee = node.expression
-      if ((ts.isIdentifier(callee) && callee.text === 'require') || callee.kind === ts.SyntaxKind.ImportKeyword) add(node.arguments[0], false)
+      if ((ts.isIdentifier(callee) && callee.text === 'require') || callee.kind === ts.SyntaxKind.ImportKeyword)
+        add(node.arguments[0], false)
     }
     ts.forEachChild(node, visit)
   }
@@ -94,7 +101,9 @@ describe('the devtools project', () => {
       const target = resolve(ref.file, ref.specifier, ref.typeOnly)
       if (target === null) {
         const bare = !/^\.{0,2}\//.test(ref.specifier)
-        return [bare ? `${where} is a package name: devtools resolves only files inside miniprogram/` : `${where} does not resolve to a file`]
+        return [
+          bare ? `${where} is a package name: devtools resolves only files inside miniprogram/` : `${where} does not resolve to a file`,
+        ]
       }
       if (!inside(target)) return [`${where} resolves outside miniprogram/ (${path.relative(REPO, target)})`]
       if (!ref.typeOnly && !/\.(ts|js)$/.test(target)) return [`${where} is a runtime import of ${path.basename(target)}`]

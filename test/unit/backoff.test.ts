@@ -7,9 +7,7 @@ const bottom = () => 0
 describe('backoffDelay', () => {
   it('doubles from minDelay up to maxDelay without jitter', () => {
     const p = { ...policy, jitter: 0 }
-    expect([1, 2, 3, 4, 5, 6, 7].map((n) => backoffDelay(n, p, Math.random))).toEqual([
-      1000, 2000, 4000, 8000, 16000, 30000, 30000,
-    ])
+    expect([1, 2, 3, 4, 5, 6, 7].map((n) => backoffDelay(n, p, Math.random))).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000])
   })
 
   it('draws from [d·(1−jitter), d]: random 0 gives the lower bound, random→1 the upper', () => {

@@ -52,7 +52,12 @@ describe('constructor', () => {
   })
 
   it('passes header, protocols, tcpNoDelay and perMessageDeflate to connectSocket', async () => {
-    const { connectSocket } = await setup({ header: { Authorization: 'Bearer t' }, protocols: ['chat'], tcpNoDelay: true, perMessageDeflate: true })
+    const { connectSocket } = await setup({
+      header: { Authorization: 'Bearer t' },
+      protocols: ['chat'],
+      tcpNoDelay: true,
+      perMessageDeflate: true,
+    })
     expect(connectSocket.last.options).toMatchObject({
       header: { Authorization: 'Bearer t' },
       protocols: ['chat'],
@@ -75,7 +80,10 @@ describe('connect', () => {
 
   it('calls url and header functions on every connect, so tokens can be refreshed', async () => {
     let n = 0
-    const { connectSocket } = await setup({ url: () => `ws://chat.test/ws?token=t${++n}`, header: async () => ({ Authorization: `Bearer h${n}` }) })
+    const { connectSocket } = await setup({
+      url: () => `ws://chat.test/ws?token=t${++n}`,
+      header: async () => ({ Authorization: `Bearer h${n}` }),
+    })
     await flush()
     expect(connectSocket.last.options).toMatchObject({ url: 'ws://chat.test/ws?token=t1', header: { Authorization: 'Bearer h1' } })
     connectSocket.last.open()

@@ -41,7 +41,15 @@ export function spawnServer(dir: string, env: Record<string, string>): Promise<C
       if (match) {
         child.stderr?.removeAllListeners('data')
         child.stderr?.on('data', (more: Buffer) => (err += more.toString()))
-        resolve({ child, port: Number(match[2]), wsUrl: match[1]!, url: `http://127.0.0.1:${match[2]}`, stdout: () => out, stderr: () => err, exited })
+        resolve({
+          child,
+          port: Number(match[2]),
+          wsUrl: match[1]!,
+          url: `http://127.0.0.1:${match[2]}`,
+          stdout: () => out,
+          stderr: () => err,
+          exited,
+        })
       }
     })
     void exited.then((code) => reject(new Error(`server exited with ${code} before it was ready:\n${err}`)))

@@ -32,10 +32,11 @@ export function chatClient(url: string | (() => Promise<string>), token: () => s
   const waiters: Array<{ match: (f: Frame) => boolean; resolve: (f: Frame) => void }> = []
   socket.on('message', (frame) => {
     pushes.push(frame)
-    for (const w of [...waiters]) if (w.match(frame)) {
-      waiters.splice(waiters.indexOf(w), 1)
-      w.resolve(frame)
-    }
+    for (const w of [...waiters])
+      if (w.match(frame)) {
+        waiters.splice(waiters.indexOf(w), 1)
+        w.resolve(frame)
+      }
   })
   return {
     socket,
@@ -45,11 +46,29 @@ export function chatClient(url: string | (() => Promise<string>), token: () => s
       if (found) return Promise.resolve(found)
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), 15_000)
-        waiters.push({ match, resolve: (f) => { clearTimeout(timer); resolve(f) } })
+        waiters.push({
+          match,
+          resolve: (f) => {
+            clearTimeout(timer)
+            resolve(f)
+          },
+        })
       })
     },
-    nextOpen: () => new Promise((resolve) => { const off = socket.on('open', () => { off(); resolve() }) }),
-    nextClose: () => new Promise((resolve) => { const off = socket.on('close', (e) => { off(); resolve(e) }) }),
+    nextOpen: () =>
+      new Promise((resolve) => {
+        const off = socket.on('open', () => {
+          off()
+          resolve()
+        })
+      }),
+    nextClose: () =>
+      new Promise((resolve) => {
+        const off = socket.on('close', (e) => {
+          off()
+          resolve(e)
+        })
+      }),
   }
 }
 

@@ -38,7 +38,11 @@ export class TestClient {
   }
 
   /** Opens a socket with the token as a Bearer header (or as ?token= with `query`). Rejects with the HTTP status on failure. */
-  static connect(wsUrl: string, token: string | undefined, opts: { query?: boolean; wsOptions?: WebSocket.ClientOptions } = {}): Promise<TestClient> {
+  static connect(
+    wsUrl: string,
+    token: string | undefined,
+    opts: { query?: boolean; wsOptions?: WebSocket.ClientOptions } = {},
+  ): Promise<TestClient> {
     const url = token && opts.query ? `${wsUrl}?token=${encodeURIComponent(token)}` : wsUrl
     const headers = token && !opts.query ? { authorization: `Bearer ${token}` } : undefined
     const ws = new WebSocket(url, { ...opts.wsOptions, ...(headers ? { headers } : {}) })
@@ -87,7 +91,13 @@ export class TestClient {
         this.waiters = this.waiters.filter((w) => w !== waiter)
         reject(new Error(`timed out waiting for ${what}; last frames ${JSON.stringify(this.frames.slice(-5))}`))
       }, WAIT_MS)
-      const waiter = { match, resolve: (f: Frame) => { clearTimeout(timer); resolve(f) } }
+      const waiter = {
+        match,
+        resolve: (f: Frame) => {
+          clearTimeout(timer)
+          resolve(f)
+        },
+      }
       this.waiters.push(waiter)
     })
   }
@@ -96,7 +106,9 @@ export class TestClient {
   event(event: string, conversationId?: string, since = this.frames.length): Promise<Frame> {
     return this.waitFor(
       (f) => f.type === 'conversation' && f.event === event && (conversationId === undefined || f.conversation.id === conversationId),
-      `conversation event ${event}`, since)
+      `conversation event ${event}`,
+      since,
+    )
   }
 
   /** Waits for a pushed message matching `match`. */

@@ -42,7 +42,14 @@ describe('AgentDesk', () => {
     it('fills the queue (oldest first), my conversations and the online agents from session', async () => {
       const mine = conversation({ lastSeq: 3, agentReadSeq: 1, lastMessage: message(3, customer) })
       const { desk } = await started(
-        sessionReply({ conversations: [mine], queue: [queued('q2', T0 + 2), queued('q1', T0 + 1)], agents: [{ id: 'a_1', name: '小美' }, { id: 'a_2', name: '小王' }] }),
+        sessionReply({
+          conversations: [mine],
+          queue: [queued('q2', T0 + 2), queued('q1', T0 + 1)],
+          agents: [
+            { id: 'a_1', name: '小美' },
+            { id: 'a_2', name: '小王' },
+          ],
+        }),
       )
       expect(desk.user).toEqual(agent)
       expect(desk.queue.map((c) => c.id)).toEqual(['q1', 'q2'])
@@ -60,7 +67,7 @@ describe('AgentDesk', () => {
       expect(desk.conversations[0]!.unread).toBe(0)
     })
 
-    it('rejects a session that is not an agent\'s', async () => {
+    it("rejects a session that is not an agent's", async () => {
       const socket = new FakeChatSocket()
       const desk = new AgentDesk({ socket })
       const user = desk.start()
@@ -76,7 +83,11 @@ describe('AgentDesk', () => {
       const queues: string[][] = []
       desk.on('queue', (q) => queues.push(q.map((c) => c.id)))
       socket.push({ type: 'conversation', event: 'queued', conversation: queued('q1', T0) })
-      socket.push({ type: 'conversation', event: 'accepted', conversation: conversation({ id: 'q1', status: 'open', agent: { id: otherAgent.id, name: otherAgent.name } }) })
+      socket.push({
+        type: 'conversation',
+        event: 'accepted',
+        conversation: conversation({ id: 'q1', status: 'open', agent: { id: otherAgent.id, name: otherAgent.name } }),
+      })
       expect(queues).toEqual([['q1'], []])
       expect(desk.conversations).toEqual([])
     })
@@ -101,7 +112,9 @@ describe('AgentDesk', () => {
     })
 
     it('orders my conversations by latest activity', async () => {
-      const { desk, socket } = await started(sessionReply({ conversations: [conversation({ id: 'a' }), conversation({ id: 'b', createdAt: T0 + 1 })] }))
+      const { desk, socket } = await started(
+        sessionReply({ conversations: [conversation({ id: 'a' }), conversation({ id: 'b', createdAt: T0 + 1 })] }),
+      )
       expect(desk.conversations.map((e) => e.conversation.id)).toEqual(['b', 'a'])
       socket.push({ type: 'message', message: message(1, customer, { conversationId: 'a' }) })
       expect(desk.conversations.map((e) => e.conversation.id)).toEqual(['a', 'b'])
@@ -226,7 +239,15 @@ describe('AgentDesk', () => {
       socket.drop()
       socket.open()
       await flushPromises()
-      socket.reply(socket.take('session'), sessionReply({ conversations: [conversation({ id: 'b', status: 'open', lastSeq: 1, lastMessage: message(1, customer, { conversationId: 'b' }) })], queue: [queued('q9', T0)] }))
+      socket.reply(
+        socket.take('session'),
+        sessionReply({
+          conversations: [
+            conversation({ id: 'b', status: 'open', lastSeq: 1, lastMessage: message(1, customer, { conversationId: 'b' }) }),
+          ],
+          queue: [queued('q9', T0)],
+        }),
+      )
       await flushPromises()
       expect(desk.conversations.map((e) => [e.conversation.id, e.unread])).toEqual([['b', 1]])
       expect(desk.queue.map((c) => c.id)).toEqual(['q9'])
@@ -236,7 +257,7 @@ describe('AgentDesk', () => {
   })
 
   describe('dispose', () => {
-    it('removes every socket listener, its clients\' included', async () => {
+    it("removes every socket listener, its clients' included", async () => {
       const { desk, socket } = await started(sessionReply({ conversations: [conversation({ id: 'a' }), conversation({ id: 'b' })] }))
       desk.client('a')
       desk.client('b')

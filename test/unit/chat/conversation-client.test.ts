@@ -254,7 +254,7 @@ describe('ConversationClient', () => {
   })
 
   describe('sendText', () => {
-    it('shows my message at once as sending, after every seq\'d message, as one append', async () => {
+    it("shows my message at once as sending, after every seq'd message, as one append", async () => {
       const { client, changes } = await loaded(messages(1, 3))
       void client.sendText('你好')
       expect(client.messages[3]).toMatchObject({ id: 'local-1', seq: null, status: 'sending', mine: true, text: '你好', ts: T0 })
@@ -496,7 +496,7 @@ describe('ConversationClient', () => {
       expect(seen).toEqual([sender(agent), null])
     })
 
-    it('clears the indicator when the typist\'s message arrives', async () => {
+    it("clears the indicator when the typist's message arrives", async () => {
       const { client, socket } = await loaded(messages(1, 3))
       socket.push({ type: 'typing', conversationId: 'conv_1', from: sender(agent) })
       socket.push({ type: 'message', message: message(4) })

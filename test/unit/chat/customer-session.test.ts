@@ -119,9 +119,13 @@ describe('CustomerSession', () => {
       expect(session.client?.conversation.status).toBe('open')
     })
 
-    it('ignores pushes about other customers\' conversations', async () => {
+    it("ignores pushes about other customers' conversations", async () => {
       const { session, socket } = await started(conversation())
-      socket.push({ type: 'conversation', event: 'closed', conversation: conversation({ id: 'x', status: 'closed', customer: { id: 'c_9', name: '' } }) })
+      socket.push({
+        type: 'conversation',
+        event: 'closed',
+        conversation: conversation({ id: 'x', status: 'closed', customer: { id: 'c_9', name: '' } }),
+      })
       expect(session.status).toBe('open')
     })
   })
@@ -185,7 +189,7 @@ describe('CustomerSession', () => {
   })
 
   describe('dispose', () => {
-    it('removes every socket listener, its client\'s included', async () => {
+    it("removes every socket listener, its client's included", async () => {
       const socket = new FakeChatSocket()
       const { session } = setup(socket)
       void session.start()

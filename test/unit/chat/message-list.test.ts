@@ -150,7 +150,7 @@ describe('MessageList', () => {
   })
 
   describe('addPending', () => {
-    it('appends my message after all seq\'d ones as sending, in send order', () => {
+    it("appends my message after all seq'd ones as sending, in send order", () => {
       const { list, changes } = setup()
       list.merge(messages(1, 2))
       list.addPending(pending('p1'))
@@ -245,7 +245,7 @@ describe('MessageList', () => {
       ])
     })
 
-    it('keeps a failed message among the unacked ones, after every seq\'d message', () => {
+    it("keeps a failed message among the unacked ones, after every seq'd message", () => {
       const { list } = setup()
       list.addPending(pending('p1'))
       list.fail('p1')

@@ -8,7 +8,13 @@ const dir = path.join(__dirname, '../../../src/chat')
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ts'))
 const sharedModules = ['../types', '../errors', '../clock', '../emitter', '../protocol']
 const src = path.join(__dirname, '../../../src')
-const sharedFiles = ['types.ts', 'errors.ts', 'clock.ts', 'emitter.ts', ...fs.readdirSync(path.join(src, 'protocol')).map((f) => `protocol/${f}`)]
+const sharedFiles = [
+  'types.ts',
+  'errors.ts',
+  'clock.ts',
+  'emitter.ts',
+  ...fs.readdirSync(path.join(src, 'protocol')).map((f) => `protocol/${f}`),
+]
 
 describe('src/chat portability', () => {
   it.each(files)('%s imports only relative modules and mitt', (file) => {
