@@ -8,17 +8,8 @@ import { resolveOptions, type ResolvedOptions } from './options'
 import { checkCloseArgs } from './close-args'
 import { CloseCodes, PING, isAck, isFrame, isReply } from './protocol'
 import { SendQueue, type Push } from './send-queue'
-import type {
-  AckFrame,
-  ChatSocketEvents,
-  ChatSocketOptions,
-  Frame,
-  OutgoingMessage,
-  Resolvable,
-  SendOptions,
-  SocketState,
-  SocketTaskLike,
-} from './types'
+import { WebSocketTransport, type Link, type LinkEvents, type Transport, type TransportName } from './transports'
+import type { AckFrame, ChatSocketEvents, ChatSocketOptions, Frame, OutgoingMessage, Resolvable, SendOptions, SocketState } from './types'
 
 type Handler<T> = (event: T) => void
 
@@ -45,19 +36,19 @@ export class ChatSocket {
   private readonly connectTimer: TimerSlot
   private readonly uptimeTimer: TimerSlot
   private _state: SocketState = 'idle'
-  private task: SocketTaskLike | null = null
-  /** Bumped whenever a task is abandoned: callbacks from older tasks are ignored (SocketTask has no off*). */
+  /** The transport links are dialed with. */
+  private readonly transportInUse: Transport
+  private link: Link | null = null
+  /** Bumped whenever a link is abandoned: callbacks from older links are ignored (SocketTask has no off*). */
   private generation = 0
   private dialing = false
-  /** The current task is open and the queue has been replayed on it. */
+  /** The current link is open and the queue has been replayed on it. */
   private ready = false
   /** Reconnect attempts made since the link last stayed up for `minUptime`. */
   private attempt = 0
   private online = true
   private waiters: Array<{ resolve: () => void; reject: (e: SocketError) => void }> = []
   private unbindLifecycle: (() => void) | null = null
-  /** The current link's send-failure handler (one per link, not one per message). */
-  private onSendFail: (res: { errMsg: string }) => void = () => undefined
 
   constructor(options: ChatSocketOptions) {
     this.o = resolveOptions(options)
@@ -73,6 +64,7 @@ export class ChatSocket {
     this.retryTimer = new TimerSlot(clock)
     this.connectTimer = new TimerSlot(clock)
     this.uptimeTimer = new TimerSlot(clock)
+    this.transportInUse = new WebSocketTransport(this.o.connectSocket, this.o.passThrough)
     this.heartbeat = heartbeat
       ? new Heartbeat(heartbeat.interval, heartbeat.timeout, clock, {
           ping: () => this.transmitRaw(PING),
@@ -96,6 +88,11 @@ export class ChatSocket {
 
   get state(): SocketState {
     return this._state
+  }
+
+  /** The transport links are made with: `'websocket'`. */
+  get transport(): TransportName {
+    return this.transportInUse.name
   }
 
   /** Number of sends waiting for the link or for their ack. */
@@ -176,28 +173,23 @@ export class ChatSocket {
       this.emit('error', this.error('CONNECT_FAILED', `connect failed: ${reason}`, cause))
       this.drop(1006, reason)
     }
+    // Every callback of this link checks its generation first: a late one from an abandoned link is ignored.
+    const events: LinkEvents = {
+      open: () => gen === this.generation && this.opened(),
+      message: (data) => gen === this.generation && this.received(data),
+      close: (code, reason) => gen === this.generation && this.lost(code, reason),
+      error: (message, cause) => gen === this.generation && (this.ready ? this.drop(1006, message) : failed(message, cause)),
+      failed,
+      sendFailed: (cause) => gen === this.generation && this.sendFailed(cause),
+    }
     resolveBoth(this.o.url, this.o.header, (err, url, header) => {
       if (gen !== this.generation) return
       if (err !== undefined) return failed('the url or header function failed', err)
       if (typeof url !== 'string' || url.length === 0) return failed('the url function gave no string')
-      let task: SocketTaskLike
-      try {
-        task = this.o.connectSocket({
-          url,
-          ...(header !== undefined && { header }),
-          ...this.o.passThrough,
-          fail: (res) => failed(res?.errMsg ?? 'connectSocket failed', res),
-        })
-      } catch (error) {
-        return failed('connectSocket threw', error)
-      }
-      if (gen !== this.generation) return void closeQuietly(task, 1000, '')
-      this.task = task
-      this.onSendFail = (res) => gen === this.generation && this.sendFailed(res)
-      task.onOpen(() => gen === this.generation && this.opened())
-      task.onMessage((res) => gen === this.generation && this.received(res.data))
-      task.onClose((res) => gen === this.generation && this.lost(res.code, res.reason))
-      task.onError((res) => gen === this.generation && (this.ready ? this.drop(1006, res.errMsg) : failed(res.errMsg, res)))
+      const link = this.transportInUse.connect({ url, ...(header !== undefined && { header }) }, events)
+      if (link === null) return
+      if (gen !== this.generation) return link.close(1000, '')
+      this.link = link
       this.connectTimer.set(() => failed('connect timeout'), this.o.passThrough.timeout)
     })
   }
@@ -222,14 +214,14 @@ export class ChatSocket {
     for (const w of waiters) w.resolve()
   }
 
-  /** We give up on the current task ourselves (dead heartbeat, failed send, error): close it and recover. */
+  /** We give up on the current link ourselves (dead heartbeat, failed send, error): close it and recover. */
   private drop(code: number, reason: string): void {
-    const task = this.task
+    const link = this.link
     this.lost(code, reason)
-    if (task) closeQuietly(task, ABANDONED, reason)
+    link?.close(ABANDONED, reason)
   }
 
-  /** The current task is gone. Recover: reconnect with backoff, or close for good. */
+  /** The current link is gone. Recover: reconnect with backoff, or close for good. */
   private lost(code: number, reason: string): void {
     const wasOpen = this.ready
     this.abandon()
@@ -241,17 +233,17 @@ export class ChatSocket {
     else this.finish(this.error('CLOSED', `the link closed (${code} ${reason}) and will not reconnect`))
   }
 
-  /** Forgets the current task (closing it when a code is given) and stops every per-link timer. */
+  /** Forgets the current link (closing it when a code is given) and stops every per-link timer. */
   private abandon(code?: number, reason = ''): void {
-    const task = this.task
+    const link = this.link
     this.generation++
-    this.task = null
+    this.link = null
     this.ready = false
     this.dialing = false
     this.heartbeat?.stop()
     this.connectTimer.clear()
     this.uptimeTimer.clear()
-    if (task && code !== undefined) closeQuietly(task, code, reason)
+    if (link && code !== undefined) link.close(code, reason)
   }
 
   private scheduleRetry(): void {
@@ -383,9 +375,9 @@ export class ChatSocket {
 
   private write(data: string | ArrayBuffer, success?: () => void): void {
     try {
-      const task = this.task
-      if (task === null) throw new Error('no socket task to send on')
-      task.send({ data, success, fail: this.onSendFail })
+      const link = this.link
+      if (link === null) throw new Error('no link to send on')
+      link.send(data, success)
     } catch (cause) {
       this.sendFailed(cause)
     }
@@ -427,14 +419,6 @@ function settle(push: Push, frame: Frame): void {
     push.resolve(isReply(frame) ? frame.data : undefined)
   } else {
     push.resolve(frame)
-  }
-}
-
-function closeQuietly(task: SocketTaskLike, code: number, reason: string): void {
-  try {
-    task.close({ code, reason, fail: () => undefined })
-  } catch {
-    // Closing an already closed task may throw on some platforms; it is gone either way.
   }
 }
 
