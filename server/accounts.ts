@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { FetchLike } from './config'
 import { ChatError } from './errors'
-import type { ChatStore } from './store/sqlite'
+import type { Store } from './store/store'
 import type { IssuedToken, Tokens } from './tokens'
 import type { User } from './types'
 import {
@@ -46,7 +46,7 @@ export class Accounts {
   private readonly now: () => number
 
   constructor(
-    private readonly store: ChatStore,
+    private readonly store: Store,
     private readonly tokens: Tokens,
     private readonly options: AccountsOptions,
   ) {
@@ -71,13 +71,13 @@ export class Accounts {
       loginKey = `wx:${session.openid}`
     }
     const id = `c_${createHash('sha256').update(loginKey).digest('hex').slice(0, 16)}`
-    const user = this.store.ensureCustomer({ id, name: `顾客 ${id.slice(-4)}`, loginKey }, this.now())
+    const user = await this.store.ensureCustomer({ id, name: `顾客 ${id.slice(-4)}`, loginKey }, this.now())
     return { ...this.tokens.sign(user.id, 'customer'), user }
   }
 
   /** `POST /api/agent/login`. Unknown user and wrong password fail alike, in about the same time. */
   async agentLogin(username: string, password: string): Promise<LoginResult> {
-    const agent = USERNAME_PATTERN.test(username) ? this.store.agentByUsername(username) : undefined
+    const agent = USERNAME_PATTERN.test(username) ? await this.store.agentByUsername(username) : undefined
     const ok =
       password.length <= PASSWORD_MAX_LENGTH && (await verifyPassword(password, agent?.passwordHash ?? (await dummyPasswordHash())))
     if (!agent || !ok) throw new ChatError('UNAUTHORIZED', 'wrong username or password')
@@ -94,34 +94,34 @@ export class Accounts {
   }): Promise<{ user: User; created: boolean }> {
     const username = validateUsername(input.username)
     const passwordHash = await hashPassword(validatePassword(input.password))
-    const existing = this.store.agentByUsername(username)
+    const existing = await this.store.agentByUsername(username)
     if (existing) {
       if (!input.replace) throw new ChatError('CONFLICT', `agent ${username} already exists`)
-      this.store.setAgentPassword(username, passwordHash)
+      await this.store.setAgentPassword(username, passwordHash)
       return { user: { id: existing.id, role: 'agent', name: existing.name }, created: false }
     }
     const name = (input.name ?? username).trim() || username
-    const user = this.store.insertAgent({ id: `a_${randomBytes(6).toString('hex')}`, name, username, passwordHash }, this.now())
+    const user = await this.store.insertAgent({ id: `a_${randomBytes(6).toString('hex')}`, name, username, passwordHash }, this.now())
     return { user, created: true }
   }
 
   /** Creates the demo agent when there is no agent at all; returns what to print. */
   async ensureDemoAgent(demo: { username: string; name: string; password?: string }): Promise<DemoAgentResult | null> {
-    if (this.store.agentCount() > 0) return null
+    if ((await this.store.agentCount()) > 0) return null
     const password = demo.password ?? generatePassword()
     await this.addAgent({ username: demo.username, password, name: demo.name })
     return { username: demo.username, name: demo.name, password, generated: demo.password === undefined }
   }
 
   /** The user a token belongs to; UNAUTHORIZED when the token is bad or its user is gone. */
-  authenticate(token: string | undefined): User {
-    return this.identify(token).user
+  async authenticate(token: string | undefined): Promise<User> {
+    return (await this.identify(token)).user
   }
 
   /** The user a token belongs to and when it expires (ms since epoch); UNAUTHORIZED as `authenticate`. */
-  identify(token: string | undefined): Identity {
+  async identify(token: string | undefined): Promise<Identity> {
     const claims = this.tokens.verify(token)
-    const user = this.store.user(claims.sub)
+    const user = await this.store.user(claims.sub)
     if (user?.role !== claims.role) throw new ChatError('UNAUTHORIZED', 'unknown user')
     return { user, expiresAt: claims.exp * 1000 }
   }

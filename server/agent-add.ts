@@ -55,7 +55,7 @@ async function main(): Promise<void> {
       `${created ? 'added' : 'reset the password of'} agent ${args.username} (${user.name}, id ${user.id}) in ${options.dataDir}\n`,
     )
   } finally {
-    store.close()
+    await store.close()
   }
 }
 

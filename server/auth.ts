@@ -22,7 +22,7 @@ declare module 'fastify' {
 export function authenticate(accounts: Accounts) {
   return async function (request: FastifyRequest, reply: FastifyReply): Promise<void> {
     try {
-      const identity = accounts.identify(tokenFromRequest(request.headers, request.query))
+      const identity = await accounts.identify(tokenFromRequest(request.headers, request.query))
       request.user = identity.user
       request.tokenExpiresAt = identity.expiresAt
     } catch (err) {

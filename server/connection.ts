@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws'
 import type { TokenBucket } from './rate-limit'
+import { Serial } from './serial'
 import type { OutFrame, User } from './types'
 
 const OPEN = 1
@@ -8,6 +9,8 @@ const OPEN = 1
 export class Connection {
   /** Cleared by each liveness sweep, set by any pong or frame; a socket still clear at the next sweep is dead. */
   alive = true
+  /** The socket's frames are handled one at a time, in the order they arrived: a later frame never overtakes an earlier one. */
+  readonly work = new Serial()
 
   constructor(
     readonly id: number,

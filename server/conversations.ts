@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import { ChatError } from './errors'
 import type { MessageAck, MessageFrame } from '../src/protocol'
-import type { ChatStore, ConversationRow } from './store/sqlite'
+import type { ConversationRow, Store, StoreQueries } from './store/store'
 import type { AgentPresence, ChatMessage, Conversation, ConversationEvent, OutFrame, Sender, User } from './types'
 
-/** Who is online: the socket layer knows, routing asks. */
+/** Who is online: the socket layer knows (with several instances, the cluster's presence), routing asks. */
 export interface Presence {
   /** Ids of agents with at least one open socket, in the order they came online. */
-  onlineAgentIds(): string[]
+  onlineAgentIds(): Promise<string[]>
 }
 
 /**
@@ -51,17 +51,22 @@ function senderOf(user: User): Sender {
   return { id: user.id, role: user.role, name: user.name, ...(user.avatar ? { avatar: user.avatar } : {}) }
 }
 
+type Tx = StoreQueries
+
 /**
  * Conversations and messages: who may do what, routing to agents, seqs and notices.
- * Every method is synchronous and runs its writes in one transaction, so a result is
- * durable before the socket layer acks or pushes it.
+ * Every write runs in one transaction (`store.transaction`) and a method resolves only after it
+ * committed, so whatever the socket layer acks or pushes is durable. A transaction may run more
+ * than once (PostgreSQL retries a lost race), so each builds its deliveries afresh. Rows that a
+ * decision depends on are locked first (`lockConversation`, `lockCustomer`): with writers on
+ * several instances, one accept wins, a duplicate id is seen, seqs stay gapless.
  */
 export class Conversations {
   private readonly now: () => number
   private readonly newId: (prefix: string) => string
 
   constructor(
-    private readonly store: ChatStore,
+    private readonly store: Store,
     private readonly presence: Presence,
     options: ConversationsOptions = {},
   ) {
@@ -71,124 +76,150 @@ export class Conversations {
 
   // ---- requests ----
 
-  session(actor: User): Outcome<{ user: User; conversations: Conversation[]; queue?: Conversation[]; agents?: AgentPresence[] }> {
+  async session(
+    actor: User,
+  ): Promise<Outcome<{ user: User; conversations: Conversation[]; queue?: Conversation[]; agents?: AgentPresence[] }>> {
+    const store = this.store
     if (actor.role === 'customer') {
-      const active = this.store.activeConversationOf(actor.id)
-      return { data: { user: actor, conversations: active ? [this.view(active.id)] : [] }, deliveries: [] }
+      const active = await store.activeConversationOf(actor.id)
+      return { data: { user: actor, conversations: active ? [await this.view(store, active.id)] : [] }, deliveries: [] }
     }
+    const [mine, queued, agents] = await Promise.all([
+      store.conversationsOfAgent(actor.id),
+      store.queuedConversations(),
+      this.onlineAgents(),
+    ])
     return {
       data: {
         user: actor,
-        conversations: this.store.conversationsOfAgent(actor.id).map((c) => this.view(c.id)),
-        queue: this.store.queuedConversations().map((c) => this.view(c.id)),
-        agents: this.onlineAgents(),
+        conversations: await this.views(store, mine),
+        queue: await this.views(store, queued),
+        agents,
       },
       deliveries: [],
     }
   }
 
   /** The customer's open conversation, created and routed when there is none. */
-  open(actor: User): Outcome<{ conversation: Conversation }> {
+  async open(actor: User): Promise<Outcome<{ conversation: Conversation }>> {
     if (actor.role !== 'customer') throw new ChatError('FORBIDDEN', 'only customers open conversations')
-    const deliveries: Delivery[] = []
-    const row = this.store.transaction(() => this.store.activeConversationOf(actor.id) ?? this.create(actor, deliveries))
-    return { data: { conversation: this.view(row.id) }, deliveries }
-  }
-
-  sync(actor: User, conversationId: string, afterSeq: number, limit: number): Outcome<{ messages: ChatMessage[]; hasMore: boolean }> {
-    this.readable(actor, conversationId)
-    return { data: this.store.messagesAfter(conversationId, afterSeq, limit), deliveries: [] }
-  }
-
-  history(actor: User, conversationId: string, beforeSeq: number, limit: number): Outcome<{ messages: ChatMessage[]; hasMore: boolean }> {
-    this.readable(actor, conversationId)
-    return { data: this.store.messagesBefore(conversationId, beforeSeq === 0 ? Number.MAX_SAFE_INTEGER : beforeSeq, limit), deliveries: [] }
-  }
-
-  accept(actor: User, conversationId: string): Outcome<{ conversation: Conversation }> {
-    this.requireAgent(actor, 'accept conversations')
-    const deliveries: Delivery[] = []
-    this.store.transaction(() => {
-      const row = this.existing(conversationId)
-      if (row.status === 'closed') throw new ChatError('CLOSED', 'the conversation is closed')
-      if (row.status === 'open' && row.agent_id === actor.id) return
-      if (row.status !== 'queued' && row.agent_id !== actor.id) throw new ChatError('CONFLICT', 'another agent has this conversation')
-      this.take(row, actor, deliveries)
+    return this.store.transaction(async (tx) => {
+      const deliveries: Delivery[] = []
+      await tx.lockCustomer(actor.id)
+      const row = (await tx.activeConversationOf(actor.id)) ?? (await this.create(tx, actor, deliveries))
+      return { data: { conversation: await this.view(tx, row.id) }, deliveries }
     })
-    return { data: { conversation: this.view(conversationId) }, deliveries }
   }
 
-  transfer(actor: User, conversationId: string, toAgentId: string): Outcome<{ conversation: Conversation }> {
+  async sync(
+    actor: User,
+    conversationId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<Outcome<{ messages: ChatMessage[]; hasMore: boolean }>> {
+    await this.readable(actor, conversationId)
+    return { data: await this.store.messagesAfter(conversationId, afterSeq, limit), deliveries: [] }
+  }
+
+  async history(
+    actor: User,
+    conversationId: string,
+    beforeSeq: number,
+    limit: number,
+  ): Promise<Outcome<{ messages: ChatMessage[]; hasMore: boolean }>> {
+    await this.readable(actor, conversationId)
+    const before = beforeSeq === 0 ? Number.MAX_SAFE_INTEGER : beforeSeq
+    return { data: await this.store.messagesBefore(conversationId, before, limit), deliveries: [] }
+  }
+
+  async accept(actor: User, conversationId: string): Promise<Outcome<{ conversation: Conversation }>> {
+    this.requireAgent(actor, 'accept conversations')
+    return this.store.transaction(async (tx) => {
+      const deliveries: Delivery[] = []
+      const row = await this.locked(tx, conversationId)
+      if (row.status === 'closed') throw new ChatError('CLOSED', 'the conversation is closed')
+      const mineAlready = row.status === 'open' && row.agent_id === actor.id
+      if (!mineAlready) {
+        if (row.status !== 'queued' && row.agent_id !== actor.id) throw new ChatError('CONFLICT', 'another agent has this conversation')
+        await this.take(tx, row, actor, deliveries)
+      }
+      return { data: { conversation: await this.view(tx, conversationId) }, deliveries }
+    })
+  }
+
+  async transfer(actor: User, conversationId: string, toAgentId: string): Promise<Outcome<{ conversation: Conversation }>> {
     this.requireAgent(actor, 'transfer conversations')
-    const deliveries: Delivery[] = []
-    this.store.transaction(() => {
-      const row = this.existing(conversationId)
+    return this.store.transaction(async (tx) => {
+      const row = await this.locked(tx, conversationId)
       if (row.status === 'closed') throw new ChatError('CLOSED', 'the conversation is closed')
       if (row.agent_id !== actor.id) throw new ChatError('FORBIDDEN', "only the conversation's agent can transfer it")
       if (toAgentId === actor.id) throw new ChatError('BAD_REQUEST', 'cannot transfer a conversation to yourself')
-      const target = this.store.user(toAgentId)
+      const target = await tx.user(toAgentId)
       if (target?.role !== 'agent') throw new ChatError('NOT_FOUND', `no agent ${toAgentId}`)
-      if (!this.presence.onlineAgentIds().includes(target.id)) throw new ChatError('CONFLICT', `agent ${target.name} is offline`)
-      this.store.updateConversation(row.id, 'assigned', target.id, this.now())
-      const notice = this.notice(row.id, NOTICES.transferred(target.name))
-      deliveries.push(
+      if (!(await this.presence.onlineAgentIds()).includes(target.id)) throw new ChatError('CONFLICT', `agent ${target.name} is offline`)
+      await tx.updateConversation(row.id, 'assigned', target.id, this.now())
+      const notice = await this.notice(tx, row.id, NOTICES.transferred(target.name))
+      const deliveries: Delivery[] = [
         {
-          frame: this.event('transferred', row.id, { from: { id: actor.id, name: actor.name } }),
+          frame: await this.event(tx, 'transferred', row.id, { from: { id: actor.id, name: actor.name } }),
           users: [row.customer_id, actor.id, target.id],
         },
         this.messageDelivery(notice, [row.customer_id, actor.id, target.id]),
-      )
+      ]
+      return { data: { conversation: await this.view(tx, conversationId) }, deliveries }
     })
-    return { data: { conversation: this.view(conversationId) }, deliveries }
   }
 
-  close(actor: User, conversationId: string): Outcome<{ conversation: Conversation }> {
-    const deliveries: Delivery[] = []
-    this.store.transaction(() => {
-      const row = this.existing(conversationId)
+  async close(actor: User, conversationId: string): Promise<Outcome<{ conversation: Conversation }>> {
+    return this.store.transaction(async (tx) => {
+      const deliveries: Delivery[] = []
+      const row = await this.locked(tx, conversationId)
       if (actor.role === 'customer' && row.customer_id !== actor.id) throw new ChatError('FORBIDDEN', 'not your conversation')
       if (actor.role === 'agent' && row.agent_id !== actor.id && row.status !== 'queued') {
         throw new ChatError('FORBIDDEN', 'another agent has this conversation')
       }
-      if (row.status === 'closed') return
-      const notice = this.notice(row.id, NOTICES.closed)
-      this.store.updateConversation(row.id, 'closed', row.agent_id, this.now())
-      const users = this.sides(row)
-      deliveries.push(
-        { frame: this.event('closed', row.id, { by: senderOf(actor) }), users, agents: true },
-        this.messageDelivery(notice, users),
-      )
+      if (row.status !== 'closed') {
+        const notice = await this.notice(tx, row.id, NOTICES.closed)
+        await tx.updateConversation(row.id, 'closed', row.agent_id, this.now())
+        const users = this.sides(row)
+        deliveries.push(
+          { frame: await this.event(tx, 'closed', row.id, { by: senderOf(actor) }), users, agents: true },
+          this.messageDelivery(notice, users),
+        )
+      }
+      return { data: { conversation: await this.view(tx, conversationId) }, deliveries }
     })
-    return { data: { conversation: this.view(conversationId) }, deliveries }
   }
 
   /**
    * Stores a text or image message and returns what to ack. An id already stored in the
    * conversation is acked with its original seq and ts, and neither stored nor delivered again.
    */
-  message(actor: User, frame: MessageFrame, imageExists: (url: string) => boolean): Outcome<MessageAck> {
-    const deliveries: Delivery[] = []
-    const ack = this.store.transaction((): MessageAck => {
-      let row: ConversationRow | undefined
+  async message(actor: User, frame: MessageFrame, imageExists: (url: string) => boolean): Promise<Outcome<MessageAck>> {
+    return this.store.transaction(async (tx): Promise<Outcome<MessageAck>> => {
+      const deliveries: Delivery[] = []
+      let row: ConversationRow
       if (frame.conversationId !== undefined) {
-        row = this.existing(frame.conversationId)
+        row = await this.locked(tx, frame.conversationId)
         if (actor.role === 'customer' && row.customer_id !== actor.id) throw new ChatError('FORBIDDEN', 'not your conversation')
-        const dup = this.store.messageById(row.id, frame.id)
-        if (dup) return this.duplicateAck(actor, dup)
+        const dup = await tx.messageById(row.id, frame.id)
+        if (dup) return { data: this.duplicateAck(actor, dup), deliveries }
       } else {
         if (actor.role !== 'customer') throw new ChatError('BAD_REQUEST', '"conversationId" is required')
-        const dup = this.store.customerMessageById(actor.id, frame.id)
-        if (dup) return this.duplicateAck(actor, dup)
-        row = this.store.activeConversationOf(actor.id) ?? this.create(actor, deliveries)
+        await tx.lockCustomer(actor.id)
+        const dup = await tx.customerMessageById(actor.id, frame.id)
+        if (dup) return { data: this.duplicateAck(actor, dup), deliveries }
+        const active = await tx.activeConversationOf(actor.id)
+        row = active ? await this.locked(tx, active.id) : await this.create(tx, actor, deliveries)
       }
       if (row.status === 'closed') throw new ChatError('CLOSED', 'the conversation is closed')
       if (actor.role === 'agent') {
         if (row.agent_id !== actor.id && row.status !== 'queued') throw new ChatError('FORBIDDEN', 'another agent has this conversation')
-        if (row.status !== 'open') row = this.take(row, actor, deliveries)
+        if (row.status !== 'open') row = await this.take(tx, row, actor, deliveries)
       }
       if (frame.kind === 'image' && !imageExists(frame.image.url))
         throw new ChatError('NOT_FOUND', 'no such upload; POST /api/upload first')
-      const message = this.store.appendMessage({
+      const message = await tx.appendMessage({
         conversationId: row.id,
         id: frame.id,
         ts: this.now(),
@@ -197,21 +228,20 @@ export class Conversations {
         ...(frame.kind === 'text' ? { text: frame.text } : { image: frame.image }),
       })
       deliveries.push({ ...this.messageDelivery(message, this.sides(row)), skipSender: true })
-      return { conversationId: row.id, seq: message.seq, ts: message.ts }
+      return { data: { conversationId: row.id, seq: message.seq, ts: message.ts }, deliveries }
     })
-    return { data: ack, deliveries }
   }
 
   /** Raises the actor's read mark; the other side hears of it. */
-  read(actor: User, conversationId: string, seq: number): Outcome<{ conversationId: string; seq: number }> {
-    const row = this.writable(actor, conversationId, 'mark it read')
-    const mark = this.store.markRead(row.id, actor.role, seq)
+  async read(actor: User, conversationId: string, seq: number): Promise<Outcome<{ conversationId: string; seq: number }>> {
+    const row = await this.writable(actor, conversationId, 'mark it read')
+    const mark = await this.store.markRead(row.id, actor.role, seq)
     const frame: OutFrame = { type: 'read', conversationId: row.id, seq: mark, by: senderOf(actor) }
     return { data: { conversationId: row.id, seq: mark }, deliveries: [{ frame, users: this.sides(row), skipSender: true }] }
   }
 
-  typing(actor: User, conversationId: string): Outcome<null> {
-    const row = this.writable(actor, conversationId, 'type in it')
+  async typing(actor: User, conversationId: string): Promise<Outcome<null>> {
+    const row = await this.writable(actor, conversationId, 'type in it')
     if (row.status === 'closed') throw new ChatError('CLOSED', 'the conversation is closed')
     const other = actor.role === 'customer' ? (row.agent_id === null ? [] : [row.agent_id]) : [row.customer_id]
     return { data: null, deliveries: [{ frame: { type: 'typing', conversationId: row.id, from: senderOf(actor) }, users: other }] }
@@ -220,18 +250,25 @@ export class Conversations {
   // ---- presence ----
 
   /** Call when an agent's first socket opens: tells the agents, then hands out the queue, oldest first. */
-  agentOnline(agent: User): Delivery[] {
-    const deliveries: Delivery[] = [
-      { frame: { type: 'presence', agent: { id: agent.id, name: agent.name, online: true } }, users: [], agents: true },
-    ]
-    this.store.transaction(() => {
-      for (const row of this.store.queuedConversations()) {
-        const to = this.pickAgent()
+  async agentOnline(agent: User): Promise<Delivery[]> {
+    const presence: Delivery = {
+      frame: { type: 'presence', agent: { id: agent.id, name: agent.name, online: true } },
+      users: [],
+      agents: true,
+    }
+    const handedOut = await this.store.transaction(async (tx) => {
+      const deliveries: Delivery[] = []
+      for (const queued of await tx.queuedConversations()) {
+        // Another instance may have handed it out meanwhile: decide on the locked row.
+        const row = await tx.lockConversation(queued.id)
+        if (row?.status !== 'queued') continue
+        const to = await this.pickAgent(tx)
         if (to === null) break
-        this.assign(row, to, deliveries)
+        await this.assign(tx, row, to, deliveries)
       }
+      return deliveries
     })
-    return deliveries
+    return [presence, ...handedOut]
   }
 
   /** Call when an agent's last socket closes. Their conversations stay theirs for now (see `rerouteAssigned`). */
@@ -246,38 +283,38 @@ export class Conversations {
    * conversations stay theirs. Changes nothing while the agent is online. Returns the
    * conversations it moved, as they are now.
    */
-  rerouteAssigned(agent: User): Outcome<Conversation[]> {
-    const deliveries: Delivery[] = []
-    const moved = this.store.transaction(() => {
-      if (this.presence.onlineAgentIds().includes(agent.id)) return []
-      const ids: string[] = []
-      for (const row of this.store.conversationsOfAgent(agent.id)) {
-        if (row.status !== 'assigned') continue
-        const to = this.pickAgent()
-        if (to) this.assign(row, to, deliveries)
-        else this.enqueue(row, deliveries)
-        ids.push(row.id)
+  async rerouteAssigned(agent: User): Promise<Outcome<Conversation[]>> {
+    return this.store.transaction(async (tx) => {
+      const deliveries: Delivery[] = []
+      const moved: Conversation[] = []
+      if ((await this.presence.onlineAgentIds()).includes(agent.id)) return { data: moved, deliveries }
+      for (const candidate of await tx.conversationsOfAgent(agent.id)) {
+        const row = await tx.lockConversation(candidate.id)
+        if (row?.status !== 'assigned' || row.agent_id !== agent.id) continue
+        const to = await this.pickAgent(tx)
+        if (to) await this.assign(tx, row, to, deliveries)
+        else await this.enqueue(tx, row, deliveries)
+        moved.push(await this.view(tx, row.id))
       }
-      return ids
+      return { data: moved, deliveries }
     })
-    return { data: moved.map((id) => this.view(id)), deliveries }
   }
 
   /** Agents who hold `assigned` conversations but are not online (after a restart, everyone): each is owed a grace period. */
-  absentAgentsWithAssigned(): User[] {
-    const online = new Set(this.presence.onlineAgentIds())
+  async absentAgentsWithAssigned(): Promise<User[]> {
+    const online = new Set(await this.presence.onlineAgentIds())
     const agents: User[] = []
-    for (const id of this.store.agentsWithAssigned()) {
-      const user = online.has(id) ? undefined : this.store.user(id)
+    for (const id of await this.store.agentsWithAssigned()) {
+      const user = online.has(id) ? undefined : await this.store.user(id)
       if (user?.role === 'agent') agents.push(user)
     }
     return agents
   }
 
-  onlineAgents(): AgentPresence[] {
+  async onlineAgents(): Promise<AgentPresence[]> {
     const agents: AgentPresence[] = []
-    for (const id of this.presence.onlineAgentIds()) {
-      const user = this.store.user(id)
+    for (const id of await this.presence.onlineAgentIds()) {
+      const user = await this.store.user(id)
       if (user) agents.push({ id: user.id, name: user.name, online: true })
     }
     return agents
@@ -285,69 +322,70 @@ export class Conversations {
 
   // ---- internals ----
 
-  private create(customer: User, deliveries: Delivery[]): ConversationRow {
-    const agent = this.pickAgent()
+  private async create(tx: Tx, customer: User, deliveries: Delivery[]): Promise<ConversationRow> {
+    const agent = await this.pickAgent(tx)
     const id = this.newId('conv')
     const now = this.now()
-    this.store.insertConversation({ id, customerId: customer.id, agentId: null, status: 'queued' }, now)
-    const row = this.existing(id)
-    if (agent) return this.assign(row, agent, deliveries)
-    return this.enqueue(row, deliveries)
+    await tx.insertConversation({ id, customerId: customer.id, agentId: null, status: 'queued' }, now)
+    const row = await this.existing(tx, id)
+    if (agent) return this.assign(tx, row, agent, deliveries)
+    return this.enqueue(tx, row, deliveries)
   }
 
   /** No agent for it: `queued`, with the queue notice to the customer. */
-  private enqueue(row: ConversationRow, deliveries: Delivery[]): ConversationRow {
-    if (row.status !== 'queued' || row.agent_id !== null) this.store.updateConversation(row.id, 'queued', null, this.now())
-    const notice = this.notice(row.id, NOTICES.queued)
+  private async enqueue(tx: Tx, row: ConversationRow, deliveries: Delivery[]): Promise<ConversationRow> {
+    if (row.status !== 'queued' || row.agent_id !== null) await tx.updateConversation(row.id, 'queued', null, this.now())
+    const notice = await this.notice(tx, row.id, NOTICES.queued)
     deliveries.push(
-      { frame: this.event('queued', row.id), users: [row.customer_id], agents: true },
+      { frame: await this.event(tx, 'queued', row.id), users: [row.customer_id], agents: true },
       this.messageDelivery(notice, [row.customer_id]),
     )
-    return this.existing(row.id)
+    return this.existing(tx, row.id)
   }
 
   /** The online agent with the fewest assigned + open conversations (the earliest online on a tie). */
-  private pickAgent(): User | null {
+  private async pickAgent(tx: Tx): Promise<User | null> {
     let best: { user: User; load: number } | null = null
-    for (const id of this.presence.onlineAgentIds()) {
-      const user = this.store.user(id)
+    for (const id of await this.presence.onlineAgentIds()) {
+      const user = await tx.user(id)
       if (!user) continue
-      const load = this.store.agentLoad(id)
+      const load = await tx.agentLoad(id)
       if (best === null || load < best.load) best = { user, load }
     }
     return best?.user ?? null
   }
 
-  private assign(row: ConversationRow, agent: User, deliveries: Delivery[]): ConversationRow {
-    this.store.updateConversation(row.id, 'assigned', agent.id, this.now())
-    const notice = this.notice(row.id, NOTICES.assigned(agent.name))
+  private async assign(tx: Tx, row: ConversationRow, agent: User, deliveries: Delivery[]): Promise<ConversationRow> {
+    await tx.updateConversation(row.id, 'assigned', agent.id, this.now())
+    const notice = await this.notice(tx, row.id, NOTICES.assigned(agent.name))
     deliveries.push(
-      { frame: this.event('assigned', row.id), users: [row.customer_id, agent.id], agents: true },
+      { frame: await this.event(tx, 'assigned', row.id), users: [row.customer_id, agent.id], agents: true },
       this.messageDelivery(notice, [row.customer_id, agent.id]),
     )
-    return this.existing(row.id)
+    return this.existing(tx, row.id)
   }
 
   /** The agent accepts: queued or assigned to them → open. A customer who waited in the queue is told who serves them. */
-  private take(row: ConversationRow, agent: User, deliveries: Delivery[]): ConversationRow {
-    this.store.updateConversation(row.id, 'open', agent.id, this.now())
-    const events: Delivery[] = [{ frame: this.event('accepted', row.id), users: [row.customer_id, agent.id], agents: true }]
-    if (row.agent_id !== agent.id)
-      events.push(this.messageDelivery(this.notice(row.id, NOTICES.assigned(agent.name)), [row.customer_id, agent.id]))
-    deliveries.push(...events)
-    return this.existing(row.id)
+  private async take(tx: Tx, row: ConversationRow, agent: User, deliveries: Delivery[]): Promise<ConversationRow> {
+    await tx.updateConversation(row.id, 'open', agent.id, this.now())
+    deliveries.push({ frame: await this.event(tx, 'accepted', row.id), users: [row.customer_id, agent.id], agents: true })
+    if (row.agent_id !== agent.id) {
+      const notice = await this.notice(tx, row.id, NOTICES.assigned(agent.name))
+      deliveries.push(this.messageDelivery(notice, [row.customer_id, agent.id]))
+    }
+    return this.existing(tx, row.id)
   }
 
-  private notice(conversationId: string, text: string): ChatMessage {
-    return this.store.appendMessage({ conversationId, id: this.newId('sys'), ts: this.now(), from: SYSTEM_SENDER, kind: 'system', text })
+  private notice(tx: Tx, conversationId: string, text: string): Promise<ChatMessage> {
+    return tx.appendMessage({ conversationId, id: this.newId('sys'), ts: this.now(), from: SYSTEM_SENDER, kind: 'system', text })
   }
 
   private messageDelivery(message: ChatMessage, users: string[]): Delivery {
     return { frame: { type: 'message', message }, users }
   }
 
-  private event(event: ConversationEvent, conversationId: string, extra: Record<string, unknown> = {}): OutFrame {
-    return { type: 'conversation', event, conversation: this.view(conversationId), ...extra }
+  private async event(tx: Tx, event: ConversationEvent, conversationId: string, extra: Record<string, unknown> = {}): Promise<OutFrame> {
+    return { type: 'conversation', event, conversation: await this.view(tx, conversationId), ...extra }
   }
 
   private duplicateAck(actor: User, message: ChatMessage): MessageAck {
@@ -360,14 +398,27 @@ export class Conversations {
     return row.agent_id === null ? [row.customer_id] : [row.customer_id, row.agent_id]
   }
 
-  private view(id: string): Conversation {
-    const conversation = this.store.conversation(id)
+  private async view(q: Tx, id: string): Promise<Conversation> {
+    const conversation = await q.conversation(id)
     if (!conversation) throw new ChatError('NOT_FOUND', `no conversation ${id}`)
     return conversation
   }
 
-  private existing(id: string): ConversationRow {
-    const row = this.store.conversationRow(id)
+  private async views(q: Tx, rows: readonly ConversationRow[]): Promise<Conversation[]> {
+    const views: Conversation[] = []
+    for (const row of rows) views.push(await this.view(q, row.id))
+    return views
+  }
+
+  private async existing(q: Tx, id: string): Promise<ConversationRow> {
+    const row = await q.conversationRow(id)
+    if (!row) throw new ChatError('NOT_FOUND', `no conversation ${id}`)
+    return row
+  }
+
+  /** The conversation, locked until the transaction ends: what is decided on it stays true until the commit. */
+  private async locked(tx: Tx, id: string): Promise<ConversationRow> {
+    const row = await tx.lockConversation(id)
     if (!row) throw new ChatError('NOT_FOUND', `no conversation ${id}`)
     return row
   }
@@ -377,15 +428,15 @@ export class Conversations {
   }
 
   /** Customers read their own conversations; agents read any. */
-  private readable(actor: User, conversationId: string): ConversationRow {
-    const row = this.existing(conversationId)
+  private async readable(actor: User, conversationId: string): Promise<ConversationRow> {
+    const row = await this.existing(this.store, conversationId)
     if (actor.role === 'customer' && row.customer_id !== actor.id) throw new ChatError('FORBIDDEN', 'not your conversation')
     return row
   }
 
   /** Customers act on their own conversations; agents on the ones assigned to them. */
-  private writable(actor: User, conversationId: string, what: string): ConversationRow {
-    const row = this.existing(conversationId)
+  private async writable(actor: User, conversationId: string, what: string): Promise<ConversationRow> {
+    const row = await this.existing(this.store, conversationId)
     const mine = actor.role === 'customer' ? row.customer_id === actor.id : row.agent_id === actor.id
     if (!mine) throw new ChatError('FORBIDDEN', `only the conversation's ${actor.role} can ${what}`)
     return row

@@ -9,12 +9,12 @@ import { ChatError, isChatError, type ChatErrorCode } from './errors'
 import type { Hub } from './hub'
 import { KeyedLimiter } from './rate-limit'
 import { authenticate } from './auth'
-import type { ChatStore } from './store/sqlite'
+import type { Store } from './store/store'
 import { UPLOAD_NAME, type Uploads } from './uploads'
 
 export interface HttpDeps {
   accounts: Accounts
-  store: ChatStore
+  store: Store
   hub: Hub
   uploads: Uploads
   options: ResolvedOptions
@@ -69,12 +69,12 @@ export async function registerHttp(app: FastifyInstance, deps: HttpDeps): Promis
   })
 
   app.get('/healthz', async (_request, reply) => {
-    const db = !deps.isClosing() && deps.store.healthy()
+    const db = !deps.isClosing() && (await deps.store.healthy())
     return reply.code(db ? 200 : 503).send({
       status: db ? 'ok' : 'unavailable',
       uptime: Math.round((Date.now() - deps.startedAt) / 1000),
       connections: deps.hub.size,
-      agentsOnline: deps.hub.onlineAgentIds().length,
+      agentsOnline: deps.hub.localAgentIds().length,
     })
   })
 

@@ -33,8 +33,14 @@ export class Hub implements Presence {
     return true
   }
 
-  onlineAgentIds(): string[] {
+  /** Agents with a socket on this server, in the order they came online. */
+  localAgentIds(): string[] {
     return [...this.agents.keys()]
+  }
+
+  /** Presence of one server alone: its own agents. */
+  onlineAgentIds(): Promise<string[]> {
+    return Promise.resolve(this.localAgentIds())
   }
 
   connections(): Connection[] {

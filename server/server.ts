@@ -11,7 +11,8 @@ import { registerHttp } from './http'
 import { Hub } from './hub'
 import { Conversations } from './conversations'
 import { SocketHandler } from './socket-handler'
-import { ChatStore } from './store/sqlite'
+import { SqliteStore } from './store/sqlite'
+import type { Store } from './store/store'
 import { loadOrCreateSecret, Tokens } from './tokens'
 import { Uploads } from './uploads'
 
@@ -64,9 +65,9 @@ function preparePaths(options: ResolvedOptions): Paths {
 }
 
 /** Opens the database under the data folder (migrating it) and the accounts on it; used by the server and the agent CLI. */
-export function openData(options: ResolvedOptions): { store: ChatStore; accounts: Accounts; tokens: Tokens; paths: Paths } {
+export function openData(options: ResolvedOptions): { store: Store; accounts: Accounts; tokens: Tokens; paths: Paths } {
   const paths = preparePaths(options)
-  const store = new ChatStore(paths.dbFile, { synchronous: options.sqliteSynchronous })
+  const store = SqliteStore.open(paths.dbFile, { synchronous: options.sqliteSynchronous })
   const tokens = new Tokens(paths.secret, options.tokenTtl)
   const accounts = new Accounts(store, tokens, { wechat: options.wechat, ...(options.fetch ? { fetch: options.fetch } : {}) })
   return { store, accounts, tokens, paths }
@@ -130,11 +131,11 @@ export async function startServer(input: ServerOptions = {}): Promise<RunningSer
     app.decorateRequest('user', null)
     app.decorateRequest('tokenExpiresAt', null)
     sockets.register(app)
+    await sockets.start()
     await registerHttp(app, { accounts, store, hub, uploads, options, startedAt: options.clock.now(), isClosing: () => closing })
 
-    // eslint-disable-next-line @typescript-eslint/require-await -- a fastify hook is async or takes `done`; async makes a throw a rejection
     app.addHook('onClose', async () => {
-      store.close()
+      await store.close()
       paths.cleanup()
     })
 
@@ -165,7 +166,7 @@ export async function startServer(input: ServerOptions = {}): Promise<RunningSer
     }
   } catch (err) {
     if (app) await app.close().catch(() => undefined)
-    store.close()
+    await store.close()
     paths.cleanup()
     throw err
   }

@@ -12,6 +12,7 @@ import { Connection } from './connection'
 import type { Hub } from './hub'
 import { TokenBucket } from './rate-limit'
 import { RepeatingTimer } from './server-clock'
+import { KeyedSerial } from './serial'
 import type { Conversations, Outcome } from './conversations'
 import type { Conversation, User } from './types'
 import type { Uploads } from './uploads'
@@ -48,12 +49,20 @@ function logged(log: ConnLog, event: string, outcome: Outcome<{ conversation: Co
 /**
  * The chat socket: one per client, at GET /ws, after `authenticate`. Owns liveness and
  * shutdown of all sockets, and the grace period of agents who went offline.
+ *
+ * Handlers are async (the store is): each socket's frames run one at a time in arrival order
+ * (`conn.work`), so an ack or reply never overtakes an earlier frame's, and a frame's ack and
+ * pushes go out only after its write committed. An agent's presence changes run in order per
+ * agent (`presenceWork`): online, offline, grace period.
  */
 export class SocketHandler {
   private nextId = 1
   private closing = false
   private readonly sweepTimer: RepeatingTimer
   private readonly grace: AgentGrace
+  private readonly presenceWork = new KeyedSerial()
+  /** Handlers and grace expiries still running, awaited by shutdown (so the store closes after their commits). */
+  private readonly running = new Set<Promise<void>>()
 
   constructor(private readonly deps: SocketHandlerDeps) {
     this.grace = new AgentGrace(deps.options.agentGraceMs, deps.options.clock)
@@ -67,8 +76,11 @@ export class SocketHandler {
       this.accept(socket, user)
     })
     this.sweepTimer.start()
-    // At start no agent is online: whoever holds assigned conversations gets the grace period a reconnect needs.
-    for (const agent of this.deps.chat.absentAgentsWithAssigned()) this.startGrace(agent)
+  }
+
+  /** At start no agent is online here: whoever holds assigned conversations gets the grace period a reconnect needs. */
+  async start(): Promise<void> {
+    for (const agent of await this.deps.chat.absentAgentsWithAssigned()) this.startGrace(agent)
   }
 
   private accept(ws: WebSocket, user: User): void {
@@ -87,13 +99,25 @@ export class SocketHandler {
       const last = hub.remove(conn)
       log.info({ event: 'socket.close', code, connections: hub.size }, 'socket closed')
       if (last && user.role === 'agent' && !this.closing) {
-        this.safely(log, () => hub.deliver(chat.agentOffline(user)))
-        this.startGrace(user)
+        void this.presenceWork.run(user.id, () =>
+          this.safely(log, () => {
+            if (this.closing) return
+            hub.deliver(chat.agentOffline(user))
+            this.startGrace(user)
+          }),
+        )
       }
     })
     if (first && user.role === 'agent') {
-      if (this.grace.cancel(user.id)) log.info({ event: 'agent.back' }, 'agent back within the grace period')
-      this.safely(log, () => hub.deliver(chat.agentOnline(user), conn))
+      const online = this.presenceWork.run(user.id, () =>
+        this.safely(log, async () => {
+          if (this.closing) return
+          if (this.grace.cancel(user.id)) log.info({ event: 'agent.back' }, 'agent back within the grace period')
+          hub.deliver(await chat.agentOnline(user), conn)
+        }),
+      )
+      // The agent's own frames wait until the queue has been handed out, as when this was synchronous.
+      void conn.work.run(() => online)
     }
   }
 
@@ -102,8 +126,8 @@ export class SocketHandler {
     this.grace.start(agent.id, () => {
       if (this.closing) return
       const log = connectionLogger(this.deps.log, { user: agent.id, role: agent.role })
-      this.safely(log, () => {
-        const outcome = this.deps.chat.rerouteAssigned(agent)
+      const work = this.safely(log, async () => {
+        const outcome = await this.deps.chat.rerouteAssigned(agent)
         for (const c of outcome.data) {
           log.info(
             { event: 'conversation.reroute', conversation: c.id, status: c.status, agent: c.agent?.id ?? null },
@@ -112,6 +136,7 @@ export class SocketHandler {
         }
         this.deps.hub.deliver(outcome.deliveries)
       })
+      this.track(work)
     })
   }
 
@@ -119,48 +144,70 @@ export class SocketHandler {
     // While shutting down, frames are dropped unanswered: the client sends them again after it reconnects.
     if (this.closing) return
     conn.alive = true
+    // Decoded and counted against the rate limit as it arrives; handled in its turn.
     let id: string | undefined
+    let frame: ValidFrame | undefined
+    let refused: unknown
     try {
       const raw = decodeFrame(data, isBinary)
       id = raw.id
       // Pings are never limited: an unanswered ping makes the client drop a healthy link.
       if (raw.type !== 'ping' && !conn.limiter.take()) throw new ChatError('RATE_LIMITED', 'too many frames; slow down')
-      const frame = validateFrame(raw, { textMaxLength: this.deps.options.textMaxLength })
-      this.dispatch(conn, frame, log)
+      frame = validateFrame(raw, { textMaxLength: this.deps.options.textMaxLength })
     } catch (err) {
-      this.answerError(conn, id, err, log)
+      refused = err
     }
+    this.track(
+      conn.work.run(async () => {
+        if (this.closing) return
+        try {
+          if (frame === undefined) throw refused
+          await this.dispatch(conn, frame, log)
+        } catch (err) {
+          this.answerError(conn, id, err, log)
+        }
+      }),
+    )
   }
 
-  private dispatch(conn: Connection, frame: ValidFrame, log: ConnLog): void {
+  private track(work: Promise<void>): void {
+    this.running.add(work)
+    void work.finally(() => this.running.delete(work))
+  }
+
+  private async dispatch(conn: Connection, frame: ValidFrame, log: ConnLog): Promise<void> {
     const { chat } = this.deps
     const user = conn.user
     switch (frame.type) {
       case 'ping':
         return conn.send({ type: 'pong' })
       case 'session':
-        return this.reply(conn, frame.id, chat.session(user))
+        return this.reply(conn, frame.id, await chat.session(user))
       case 'open':
-        return this.reply(conn, frame.id, chat.open(user))
+        return this.reply(conn, frame.id, await chat.open(user))
       case 'sync':
-        return this.reply(conn, frame.id, chat.sync(user, frame.conversationId, frame.afterSeq, frame.limit))
+        return this.reply(conn, frame.id, await chat.sync(user, frame.conversationId, frame.afterSeq, frame.limit))
       case 'history':
-        return this.reply(conn, frame.id, chat.history(user, frame.conversationId, frame.beforeSeq, frame.limit))
+        return this.reply(conn, frame.id, await chat.history(user, frame.conversationId, frame.beforeSeq, frame.limit))
       case 'accept':
-        return this.reply(conn, frame.id, logged(log, 'conversation.accept', chat.accept(user, frame.conversationId)))
+        return this.reply(conn, frame.id, logged(log, 'conversation.accept', await chat.accept(user, frame.conversationId)))
       case 'transfer':
-        return this.reply(conn, frame.id, logged(log, 'conversation.transfer', chat.transfer(user, frame.conversationId, frame.toAgentId)))
+        return this.reply(
+          conn,
+          frame.id,
+          logged(log, 'conversation.transfer', await chat.transfer(user, frame.conversationId, frame.toAgentId)),
+        )
       case 'close':
-        return this.reply(conn, frame.id, logged(log, 'conversation.close', chat.close(user, frame.conversationId)))
+        return this.reply(conn, frame.id, logged(log, 'conversation.close', await chat.close(user, frame.conversationId)))
       case 'typing':
-        return this.deps.hub.deliver(chat.typing(user, frame.conversationId).deliveries, conn)
+        return this.deps.hub.deliver((await chat.typing(user, frame.conversationId)).deliveries, conn)
       case 'read': {
-        const outcome = chat.read(user, frame.conversationId, frame.seq)
+        const outcome = await chat.read(user, frame.conversationId, frame.seq)
         conn.send({ type: 'ack', id: frame.id, ...outcome.data })
         return this.deps.hub.deliver(outcome.deliveries, conn)
       }
       case 'message': {
-        const outcome = chat.message(user, frame, (url) => {
+        const outcome = await chat.message(user, frame, (url) => {
           const name = uploadNameFromUrl(url)
           return name !== null && this.deps.uploads.has(name)
         })
@@ -186,9 +233,9 @@ export class SocketHandler {
   }
 
   /** Work outside any request (presence): a failure is logged, there is no one to answer. */
-  private safely(log: ConnLog, work: () => void): void {
+  private async safely(log: ConnLog, work: () => Promise<void> | void): Promise<void> {
     try {
-      work()
+      await work()
     } catch (err) {
       log.error({ err, event: 'internal' }, 'presence update failed')
     }
@@ -219,7 +266,10 @@ export class SocketHandler {
     }
   }
 
-  /** Shutdown: stop answering, close every socket with 1001, wait for them (cutting the slow ones after `timeout` ms). */
+  /**
+   * Shutdown: stop answering, close every socket with 1001, wait for them (cutting the slow ones
+   * after `timeout` ms) and for the handlers still running, so the store closes after their commits.
+   */
   async closeAll(timeout: number): Promise<void> {
     this.closing = true
     this.sweepTimer.stop()
@@ -240,5 +290,11 @@ export class SocketHandler {
           }),
       ),
     )
+    await this.drained()
+  }
+
+  /** Resolves once every handler and presence change started so far has finished. */
+  async drained(): Promise<void> {
+    await Promise.all([this.presenceWork.idle(), ...this.running])
   }
 }

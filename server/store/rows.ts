@@ -1,0 +1,85 @@
+/** The rows both stores read, and how they become the wire's shapes: one mapping for SQLite and PostgreSQL. */
+import type { ChatMessage, Conversation, ImageRef, MessageKind, Role, User, UserRole } from '../types'
+import type { AgentRecord, ConversationRow } from './store'
+
+export interface UserRow {
+  id: string
+  role: UserRole
+  name: string
+  avatar: string | null
+  username: string | null
+  password_hash: string | null
+  login_key: string | null
+  created_at: number
+}
+
+export interface ConversationViewRow extends ConversationRow {
+  customer_name: string
+  customer_avatar: string | null
+  agent_name: string | null
+}
+
+export interface MessageRow {
+  conversation_id: string
+  seq: number
+  id: string
+  ts: number
+  from_id: string
+  from_role: Role
+  from_name: string
+  from_avatar: string | null
+  kind: MessageKind
+  text: string | null
+  image: string | null
+}
+
+/** The conversation joined with its customer's and agent's names (`WHERE c.id = ?` follows). */
+export const CONVERSATION_VIEW = `
+  SELECT c.*, cu.name AS customer_name, cu.avatar AS customer_avatar, ag.name AS agent_name
+  FROM conversations c
+  JOIN users cu ON cu.id = c.customer_id
+  LEFT JOIN users ag ON ag.id = c.agent_id`
+
+export function toUser(row: UserRow): User {
+  return { id: row.id, role: row.role, name: row.name, ...(row.avatar ? { avatar: row.avatar } : {}) }
+}
+
+export function toAgentRecord(row: UserRow | undefined): AgentRecord | undefined {
+  if (row === undefined || row.username === null || row.password_hash === null) return undefined
+  return { ...toUser(row), role: 'agent', username: row.username, passwordHash: row.password_hash }
+}
+
+export function toMessage(row: MessageRow): ChatMessage {
+  const message: ChatMessage = {
+    id: row.id,
+    conversationId: row.conversation_id,
+    seq: row.seq,
+    ts: row.ts,
+    from: { id: row.from_id, role: row.from_role, name: row.from_name, ...(row.from_avatar ? { avatar: row.from_avatar } : {}) },
+    kind: row.kind,
+  }
+  if (row.text !== null) message.text = row.text
+  if (row.image !== null) message.image = JSON.parse(row.image) as ImageRef
+  return message
+}
+
+export function toConversation(row: ConversationViewRow, last: MessageRow | undefined): Conversation {
+  return {
+    id: row.id,
+    status: row.status,
+    customer: { id: row.customer_id, name: row.customer_name, ...(row.customer_avatar ? { avatar: row.customer_avatar } : {}) },
+    agent: row.agent_id !== null && row.agent_name !== null ? { id: row.agent_id, name: row.agent_name } : null,
+    createdAt: row.created_at,
+    lastSeq: row.last_seq,
+    lastMessage: last ? toMessage(last) : null,
+    customerReadSeq: row.customer_read_seq,
+    agentReadSeq: row.agent_read_seq,
+  }
+}
+
+/** A page of `limit` from `limit + 1` rows fetched: the extra row only says there is more. */
+export function page(rows: MessageRow[], limit: number, reverse: boolean): { messages: ChatMessage[]; hasMore: boolean } {
+  const kept = rows.slice(0, limit)
+  if (reverse) kept.reverse()
+  return { messages: kept.map(toMessage), hasMore: rows.length > limit }
+}
