@@ -1,12 +1,17 @@
 import { TimerSlot } from './clock'
 import type { SocketError } from './errors'
-import type { Clock } from './types'
+import type { Clock, Frame } from './types'
 
 /** One message on its way: like phoenix's Push, it owns its promise and its deadline. */
 export interface Push {
   readonly id: string
-  /** Encoded once; every resend carries the same bytes and id. */
-  readonly data: string | ArrayBuffer
+  /**
+   * The message as it goes out, with its id: the object given to `send` when it had an id,
+   * else a shallow copy with the id added. It is encoded each time it is written (first send
+   * and every replay), so a replay carries the same id and the object's fields as they are
+   * then; the encoded bytes are not kept until the ack.
+   */
+  readonly frame: Frame
   /** 'send' resolves with the ack frame, 'request' with the reply's data. */
   readonly kind: 'send' | 'request'
   /** false: settles when the platform has sent it, without waiting for an ack. */

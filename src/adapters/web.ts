@@ -22,7 +22,7 @@ export type WebSocketConstructor = new (url: string, protocols?: string | string
 
 const OPEN = 1
 
-type SendFn = (data: string | ArrayBuffer, done: (error?: Error) => void) => void
+type SendFn = (data: string | ArrayBuffer, done?: (error?: Error) => void) => void
 
 /** Wraps a WHATWG WebSocket as a WeChat-shaped SocketTask. Callbacks run asynchronously, as in WeChat. */
 export function toSocketTask(socket: WebSocketLike, sendFn?: SendFn): SocketTaskLike {
@@ -35,7 +35,9 @@ export function toSocketTask(socket: WebSocketLike, sendFn?: SendFn): SocketTask
         if (error) fail?.({ errMsg: `sendSocketMessage:fail ${error.message}` })
         else success?.({ errMsg: 'sendSocketMessage:ok' })
       }
-      if (sendFn) return sendFn(data, done)
+      // No callback when no one waits for the write (acked sends, posts): ws then skips its
+      // per-message callback bookkeeping, and a failed write still surfaces as error and close.
+      if (sendFn) return sendFn(data, success ? done : undefined)
       try {
         socket.send(data)
       } catch (error) {

@@ -288,6 +288,112 @@ describe('send', () => {
   })
 })
 
+describe('send holds the message, not its bytes', () => {
+  it('leaves the caller’s message untouched when it adds the id (a reused object gets a fresh id each send)', async () => {
+    const { socket, connectSocket } = await setup()
+    connectSocket.last.open()
+    const typing = { type: 'typing', conversationId: 'c1' }
+    void socket.send(typing)
+    void socket.send(typing)
+    expect(typing).toEqual({ type: 'typing', conversationId: 'c1' })
+    const ids = connectSocket.last.frames.map((f) => f.id)
+    expect(ids[0]).not.toBe(ids[1])
+  })
+
+  it('encodes the held message again on replay: the same id, the fields as they are then', async () => {
+    const encoded: string[] = []
+    const codec = {
+      encode: (frame: object) => {
+        const data = JSON.stringify(frame)
+        encoded.push(data)
+        return data
+      },
+      decode: (data: string | ArrayBuffer) => JSON.parse(data as string) as { type: string },
+    }
+    const { socket, connectSocket } = await setup({ codec })
+    connectSocket.last.open()
+    const msg = { type: 'message', id: 'm1', text: 'first' }
+    const sent = socket.send(msg)
+    expect(encoded).toHaveLength(1)
+    msg.text = 'changed'
+    connectSocket.last.serverClose(1006)
+    jest.advanceTimersByTime(1000)
+    connectSocket.last.open()
+    expect(encoded).toHaveLength(2)
+    expect(connectSocket.last.frames).toEqual([{ type: 'message', id: 'm1', text: 'changed' }])
+    connectSocket.last.ackAll()
+    await sent
+  })
+
+  it('rejects a replayed send with SEND_FAILED when it no longer encodes, and replays the others', async () => {
+    const { socket, connectSocket } = await setup()
+    connectSocket.last.open()
+    const bad: { type: string; id: string; self?: unknown } = { type: 'message', id: 'bad' }
+    const a = socket.send(bad)
+    const b = socket.send({ type: 'message', id: 'good' })
+    bad.self = bad
+    connectSocket.last.serverClose(1006)
+    jest.advanceTimersByTime(1000)
+    connectSocket.last.open()
+    await expect(a).rejects.toMatchObject({ code: 'SEND_FAILED', id: 'bad' })
+    expect(connectSocket.last.frames.map((f) => f.id)).toEqual(['good'])
+    expect(socket.state).toBe('open')
+    connectSocket.last.ackAll()
+    await b
+  })
+})
+
+describe('post', () => {
+  it('while open, writes the message at once as it is (no id, nothing pending) and returns true', async () => {
+    const { socket, connectSocket } = await setup()
+    connectSocket.last.open()
+    expect(socket.post({ type: 'typing', conversationId: 'c1' })).toBe(true)
+    expect(connectSocket.last.frames).toEqual([{ type: 'typing', conversationId: 'c1' }])
+    expect(socket.pending).toBe(0)
+  })
+
+  it('while not open, sends nothing, keeps nothing and returns false; also after close()', async () => {
+    const { socket, connectSocket } = await setup()
+    expect(socket.post({ type: 'typing' })).toBe(false)
+    connectSocket.last.open()
+    expect(connectSocket.last.sent).toHaveLength(0)
+    connectSocket.last.serverClose(1006)
+    expect(socket.post({ type: 'typing' })).toBe(false)
+    socket.close()
+    expect(socket.post({ type: 'typing' })).toBe(false)
+    expect(connectSocket.tasks.flatMap((t) => t.sent)).toHaveLength(0)
+  })
+
+  it('goes out after the sends made before it (they were replayed before the link counted as open)', async () => {
+    const { socket, connectSocket } = await setup()
+    void socket.send({ type: 'message', n: 1 })
+    socket.on('open', () => socket.post({ type: 'typing' }))
+    connectSocket.last.open()
+    expect(connectSocket.last.frames.map((f) => f.type)).toEqual(['message', 'typing'])
+  })
+
+  it('throws TypeError for a message without a string type, SEND_FAILED for one that cannot be encoded', async () => {
+    const { socket, connectSocket } = await setup()
+    connectSocket.last.open()
+    expect(() => socket.post({ text: 'no type' } as unknown as { type: string })).toThrow(TypeError)
+    const circular: { type: string; self?: unknown } = { type: 'x' }
+    circular.self = circular
+    expect(() => socket.post(circular)).toThrow(expect.objectContaining({ code: 'SEND_FAILED' }) as Error)
+    expect(socket.state).toBe('open')
+  })
+
+  it('returns false and drops the link when the task throws, like any failed send', async () => {
+    const { socket, connectSocket, errors } = await setup()
+    connectSocket.last.open()
+    connectSocket.last.send = () => {
+      throw new Error('boom')
+    }
+    expect(socket.post({ type: 'typing' })).toBe(false)
+    expect(errors.map((e) => e.code)).toEqual(['SEND_FAILED'])
+    expect(socket.state).toBe('reconnecting')
+  })
+})
+
 describe('request', () => {
   it('resolves with the reply data', async () => {
     const { socket, connectSocket } = await setup()

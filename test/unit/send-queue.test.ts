@@ -8,7 +8,7 @@ afterEach(() => jest.useRealTimers())
 function push(id: string, timeout: number, log: string[]): Push {
   return {
     id,
-    data: '{}',
+    frame: { type: 'message', id },
     kind: 'send',
     expectAck: true,
     deadline: Date.now() + timeout,
