@@ -7,9 +7,20 @@ import { bindLifecycle } from './lifecycle'
 import { resolveOptions, type ResolvedOptions } from './options'
 import { checkCloseArgs } from './close-args'
 import { CloseCodes, PING, isAck, isFrame, isReply } from './protocol'
+import { Outbox } from './outbox'
 import { SendQueue, type Push } from './send-queue'
 import { WebSocketTransport, type Link, type LinkEvents, type Transport, type TransportName } from './transports'
-import type { AckFrame, ChatSocketEvents, ChatSocketOptions, Frame, OutgoingMessage, Resolvable, SendOptions, SocketState } from './types'
+import type {
+  AckFrame,
+  ChatSocketEvents,
+  ChatSocketOptions,
+  Frame,
+  OutgoingMessage,
+  Resolvable,
+  RestoredSend,
+  SendOptions,
+  SocketState,
+} from './types'
 
 type Handler<T> = (event: T) => void
 
@@ -31,6 +42,9 @@ export class ChatSocket {
   private readonly o: ResolvedOptions
   private readonly emitter: Emitter<ChatSocketEvents>
   private readonly queue: SendQueue
+  /** The `persist` outbox, or null. */
+  private readonly outbox: Outbox | null
+  private readonly restoredSends: RestoredSend[]
   private readonly heartbeat: Heartbeat | null
   private readonly retryTimer: TimerSlot
   private readonly connectTimer: TimerSlot
@@ -60,7 +74,17 @@ export class ChatSocket {
           throw err
         }, 0),
     })
-    this.queue = new SendQueue(clock, (p) => this.error('TIMEOUT', `no answer to ${p.id} in time`, undefined, p.id))
+    this.queue = new SendQueue(clock, (p, phase) =>
+      phase === 'open'
+        ? this.error('TIMEOUT', `no answer to ${p.id} within queue.sendTimeout of open link`, undefined, p.id)
+        : this.error('TIMEOUT', `${p.id} could not be sent: no link within queue.offlineTimeout`, undefined, p.id),
+    )
+    const persist = this.o.persist
+    // Reported on a microtask: handlers attached right after construction see what loading found.
+    const report = (message: string, cause?: unknown): void =>
+      void Promise.resolve().then(() => this.emit('error', this.error('STORAGE', `persist: ${message}`, cause)))
+    this.outbox = persist && new Outbox(persist.storage, persist.key, persist, clock, report)
+    this.restoredSends = this.restore()
     this.retryTimer = new TimerSlot(clock)
     this.connectTimer = new TimerSlot(clock)
     this.uptimeTimer = new TimerSlot(clock)
@@ -100,6 +124,16 @@ export class ChatSocket {
     return this.queue.size
   }
 
+  /**
+   * The sends a previous run left in the `persist` outbox (the app was killed before their
+   * acks), read back at construction. They are already queued and go out on the first link,
+   * before anything newer, with their original ids; each `result` settles as `send()` would.
+   * A snapshot: it does not change as they settle.
+   */
+  get restored(): readonly RestoredSend[] {
+    return this.restoredSends
+  }
+
   /** A fresh message id, as `send` would assign. */
   nextId(): string {
     return this.o.generateId()
@@ -130,7 +164,7 @@ export class ChatSocket {
   }
 
   /** Like `send`, but resolves with the reply's `data` and rejects with its error (code SERVER). */
-  request<T = unknown, M extends OutgoingMessage = Frame>(msg: M, options?: Omit<SendOptions, 'ack'>): Promise<T> {
+  request<T = unknown, M extends OutgoingMessage = Frame>(msg: M, options?: Omit<SendOptions, 'ack' | 'persist'>): Promise<T> {
     return this.enqueue(msg as unknown as Frame, options, 'request') as Promise<T>
   }
 
@@ -220,6 +254,7 @@ export class ChatSocket {
     this.dialing = false
     this.connectTimer.clear()
     this.ready = true
+    this.queue.setOpen(true)
     this.heartbeat?.start()
     if (this.o.reconnect) this.uptimeTimer.set(() => (this.attempt = 0), this.o.reconnect.minUptime)
     // Replay before the state says open, so a send made in an open/state handler queues behind.
@@ -261,6 +296,7 @@ export class ChatSocket {
     this.generation++
     this.link = null
     this.ready = false
+    this.queue.setOpen(false)
     this.dialing = false
     this.heartbeat?.stop()
     this.connectTimer.clear()
@@ -320,6 +356,7 @@ export class ChatSocket {
     this.unbindLifecycle = null
     this.setState('closed')
     this.queue.rejectAll(() => error)
+    this.outbox?.dispose()
     const waiters = this.waiters
     this.waiters = []
     for (const w of waiters) w.reject(error)
@@ -382,12 +419,80 @@ export class ChatSocket {
       return Promise.reject(this.error('SEND_FAILED', `could not encode the message: ${describe(cause)}`, cause, id))
     }
     const expectAck = kind === 'request' || (options?.ack ?? this.o.ack)
-    const deadline = this.o.clock.now() + timeout
     return new Promise((resolve, reject) => {
-      const push: Push = { id, frame, kind, expectAck, deadline, sent: false, resolve, reject }
+      const push = this.push(id, frame, kind, expectAck, timeout, this.o.queue.offlineTimeout, resolve, reject)
+      if (this.outbox !== null && kind === 'send' && expectAck && options?.persist !== false && typeof data === 'string') {
+        this.outbox.add({ id, data, queuedAt: this.o.clock.now() })
+      }
       queue.add(push)
       if (this.ready) this.transmit(push, data)
     })
+  }
+
+  /** A queue entry; with an outbox, settling it also takes it out of the outbox. */
+  private push(
+    id: string,
+    frame: Frame,
+    kind: Push['kind'],
+    expectAck: boolean,
+    openLeft: number,
+    offlineLeft: number,
+    resolve: (value: unknown) => void,
+    reject: (error: SocketError) => void,
+  ): Push {
+    const outbox = this.outbox
+    if (outbox === null)
+      return { id, frame, kind, expectAck, openLeft, offlineLeft, since: 0, deadline: Infinity, sent: false, resolve, reject }
+    return {
+      id,
+      frame,
+      kind,
+      expectAck,
+      openLeft,
+      offlineLeft,
+      since: 0,
+      deadline: Infinity,
+      sent: false,
+      resolve: (value) => {
+        outbox.remove(id)
+        resolve(value)
+      },
+      reject: (error) => {
+        outbox.remove(id)
+        reject(error)
+      },
+    }
+  }
+
+  /** Reads the outbox a previous run left and queues its sends, in their order, ahead of anything new. */
+  private restore(): RestoredSend[] {
+    if (this.outbox === null) return []
+    const restored: RestoredSend[] = []
+    const now = this.o.clock.now()
+    for (const entry of this.outbox.load()) {
+      let frame: Frame
+      try {
+        frame = this.o.codec.decode(entry.data)
+      } catch {
+        this.outbox.remove(entry.id)
+        continue
+      }
+      if (!isFrame(frame) || frame.id !== entry.id || this.queue.has(entry.id)) {
+        this.outbox.remove(entry.id)
+        continue
+      }
+      let settle: { resolve: (value: unknown) => void; reject: (error: SocketError) => void } | undefined
+      const result = new Promise<AckFrame>((resolve, reject) => {
+        settle = { resolve: resolve as (value: unknown) => void, reject }
+      })
+      result.catch(() => undefined) // nobody may be listening; the rejection is in `result` for whoever is
+      if (settle === undefined) continue // (the executor ran synchronously)
+      // Time since it was first queued counts as time without a link (the app was not running).
+      const offlineLeft = this.o.queue.offlineTimeout - Math.max(0, now - entry.queuedAt)
+      this.queue.add(this.push(entry.id, frame, 'send', true, this.o.queue.sendTimeout, offlineLeft, settle.resolve, settle.reject))
+      restored.push({ id: entry.id, frame, queuedAt: entry.queuedAt, result })
+    }
+    return restored
   }
 
   /** Writes a queued send: the bytes `enqueue` has just encoded, or (a replay) the frame encoded again. */

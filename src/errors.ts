@@ -14,6 +14,11 @@ export const ErrorCodes = {
   SEND_FAILED: 'SEND_FAILED',
   /** A connect attempt failed (url/header function threw, connectSocket failed, error before open). */
   CONNECT_FAILED: 'CONNECT_FAILED',
+  /**
+   * The `persist` outbox could not read or write its storage, or is full: the sends concerned
+   * go on in memory (they are still sent and acked) but would not survive the app being killed.
+   */
+  STORAGE: 'STORAGE',
 } as const
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes]

@@ -8,6 +8,8 @@ import type {
   ConnectSocket,
   HeartbeatOptions,
   LifecycleHost,
+  OutboxStorage,
+  PersistOptions,
   QueueOptions,
   ReconnectOptions,
   Resolvable,
@@ -22,8 +24,16 @@ export const DEFAULTS = {
   timeout: 10000,
   heartbeat: { interval: 25000, timeout: 10000 },
   reconnect: { minDelay: 1000, maxDelay: 30000, factor: 2, jitter: 0.5, maxAttempts: Infinity, minUptime: 5000 },
-  queue: { maxSize: 1000, sendTimeout: 15000 },
+  queue: { maxSize: 1000, sendTimeout: 15000, offlineTimeout: 86_400_000 },
+  persist: { key: 'chat-socket.outbox', maxEntries: 100, maxBytes: 262_144 },
 } as const
+
+export interface ResolvedPersist {
+  storage: OutboxStorage
+  key: string
+  maxEntries: number
+  maxBytes: number
+}
 
 export interface ResolvedOptions {
   url: Resolvable<string>
@@ -40,15 +50,20 @@ export interface ResolvedOptions {
   generateId: () => string
   random: () => number
   clock: Clock
+  /** null: no outbox. */
+  persist: ResolvedPersist | null
 }
 
 const KNOWN =
-  'url header protocols tcpNoDelay perMessageDeflate timeout connectSocket autoConnect heartbeat reconnect queue ack lifecycle codec generateId random clock'.split(
+  'url header protocols tcpNoDelay perMessageDeflate timeout connectSocket autoConnect heartbeat reconnect queue ack lifecycle codec generateId random clock persist'.split(
     ' ',
   )
 
 interface WxLike extends LifecycleHost {
   connectSocket?: ConnectSocket
+  getStorageSync?(key: string): unknown
+  setStorageSync?(key: string, value: unknown): void
+  removeStorageSync?(key: string): void
 }
 
 function globalWx(): WxLike | undefined {
@@ -141,6 +156,46 @@ function resolveQueue(value: unknown): Required<QueueOptions> {
   return {
     maxSize: num('queue.maxSize', q.maxSize, { min: 1, int: true }),
     sendTimeout: num('queue.sendTimeout', q.sendTimeout, { ...MS, inf: true }),
+    offlineTimeout: num('queue.offlineTimeout', q.offlineTimeout, { ...MS, inf: true }),
+  }
+}
+
+/** `wx` storage as an `OutboxStorage`, when the global `wx` has it. */
+function wxStorage(): OutboxStorage | null {
+  const wx = globalWx()
+  if (
+    !wx ||
+    typeof wx.getStorageSync !== 'function' ||
+    typeof wx.setStorageSync !== 'function' ||
+    typeof wx.removeStorageSync !== 'function'
+  ) {
+    return null
+  }
+  return {
+    get: (key) => wx.getStorageSync?.(key),
+    set: (key, value) => wx.setStorageSync?.(key, value),
+    remove: (key) => wx.removeStorageSync?.(key),
+  }
+}
+
+function resolvePersist(value: unknown): ResolvedPersist | null {
+  if (value === undefined || value === false) return null
+  if (value !== true && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+    fail(false, 'persist', `must be true, false or an object ({storage, key, maxEntries, maxBytes}), got ${shown(value)}`)
+  }
+  const p = (value === true ? {} : section<PersistOptions>('persist', value, {}, false)) as PersistOptions
+  const storage = p.storage ?? wxStorage()
+  if (storage === null) fail(false, 'persist.storage', 'is required outside WeChat: an object with get, set and remove functions')
+  if (typeof storage !== 'object' || storage === null)
+    fail(false, 'persist.storage', 'must be an object with get, set and remove functions')
+  hasFunctions('persist.storage', storage, ['get', 'set', 'remove'])
+  const key = p.key ?? DEFAULTS.persist.key
+  if (typeof key !== 'string' || key === '') fail(false, 'persist.key', `must be a non-empty string, got ${shown(key)}`)
+  return {
+    storage,
+    key,
+    maxEntries: num('persist.maxEntries', p.maxEntries ?? DEFAULTS.persist.maxEntries, { min: 1, int: true }),
+    maxBytes: num('persist.maxBytes', p.maxBytes ?? DEFAULTS.persist.maxBytes, { min: 1, int: true }),
   }
 }
 
@@ -210,5 +265,6 @@ export function resolveOptions(options: ChatSocketOptions): ResolvedOptions {
     generateId: o.generateId === undefined ? createIdGenerator(random, () => clock.now()) : fn<() => string>('generateId', o.generateId),
     random,
     clock,
+    persist: resolvePersist(o.persist),
   }
 }

@@ -1,5 +1,6 @@
 import type { Clock } from './clock'
 import type { SocketError } from './errors'
+import type { OutboxStorage } from './outbox'
 import type { AckFrame, Codec, ErrorBody, Frame, ReplyFrame } from './protocol'
 
 export type { AckFrame, Codec, ErrorBody, Frame, ReplyFrame }
@@ -82,8 +83,43 @@ export interface ReconnectOptions {
 export interface QueueOptions {
   /** Most sends waiting for the link or for an ack. Default 1000. */
   maxSize?: number
-  /** ms a send may wait for its ack before it rejects with TIMEOUT. Default 15000. */
+  /**
+   * ms of open link a send may wait for its answer before it rejects with TIMEOUT. Only time
+   * while the link is open counts: a send queued offline waits for the link (see
+   * `offlineTimeout`), and the time before a reconnect is not charged. Default 15000.
+   */
   sendTimeout?: number
+  /**
+   * ms a send may wait without an open link (summed over every outage, and for a send
+   * restored by `persist`, counted from when it was first queued) before it rejects with
+   * TIMEOUT. Much longer than `sendTimeout`: a message typed in a lift goes out when the
+   * link is back. Default 86400000 (24 h); Infinity waits for ever.
+   */
+  offlineTimeout?: number
+}
+
+export type { OutboxStorage }
+
+export interface PersistOptions {
+  /** Default: the global `wx` storage (`getStorageSync`/`setStorageSync`/`removeStorageSync`). */
+  storage?: OutboxStorage
+  /** Storage key of the index; each send is kept under `<key>/<id>`. One key per socket. Default 'chat-socket.outbox'. */
+  key?: string
+  /** Most sends persisted at once; later ones are kept in memory only until earlier ones settle. Default 100. */
+  maxEntries?: number
+  /** Most UTF-8 bytes of frames persisted at once (WeChat allows 1 MB per key, 10 MB in all). Default 262144 (256 KB). */
+  maxBytes?: number
+}
+
+/** A send read back from `persist` storage at construction: it goes out again on the first link, with its original id. */
+export interface RestoredSend {
+  readonly id: string
+  /** The frame as it was sent. */
+  readonly frame: Frame
+  /** Clock time it was first queued, in the run that sent it. */
+  readonly queuedAt: number
+  /** Settles like `send()` would have: the ack frame, or a SocketError (TIMEOUT, SERVER, CLOSED). Never unhandled. */
+  readonly result: Promise<AckFrame>
 }
 
 /** The app lifecycle hooks ChatSocket listens to (`wx` by default). */
@@ -128,11 +164,20 @@ export interface ChatSocketOptions {
   random?: () => number
   /** Default: the global timers and Date.now. */
   clock?: Clock
+  /**
+   * Keep unanswered sends in storage, so they survive the app being killed and go out at
+   * the next start with their original ids (see `restored`). `true`: the defaults, on `wx`
+   * storage. Only `send()`s that wait for an ack are kept (not `request()`s, not `ack:
+   * false`), and only text frames. Default false.
+   */
+  persist?: boolean | PersistOptions
 }
 
 export interface SendOptions {
-  /** ms to wait for the ack; overrides `queue.sendTimeout`. */
+  /** ms of open link to wait for the ack; overrides `queue.sendTimeout`. */
   timeout?: number
   /** Overrides the socket's `ack` option for this send (e.g. typing notices). */
   ack?: boolean
+  /** `false`: not kept in the `persist` outbox (a read receipt, say). Default true for sends that wait for an ack. */
+  persist?: boolean
 }

@@ -195,8 +195,9 @@ describe('chat page', () => {
     expect(messagesOf(page).filter((m) => m.text === '您离线时我发的消息')).toHaveLength(1)
   })
 
-  it('shows 发送失败 when a send times out, and tapping it resends with the same id', async () => {
-    const customer = app({ queue: { sendTimeout: 300 } })
+  it('shows 发送失败 when a send found no link for offlineTimeout, and tapping it resends with the same id', async () => {
+    // The window for a send without a link (24 h by default) made short; sendTimeout does not count offline time.
+    const customer = app({ queue: { offlineTimeout: 300 } })
     const { page, conversationId } = await readyChat(customer)
     await server.stop()
     await waitFor(() => bannerText(page).includes('正在重连'), 'the reconnecting banner')

@@ -1,6 +1,7 @@
 import { ChatSocket, DEFAULTS } from '../../src'
 import { resolveOptions } from '../../src/options'
 import { fakeConnectSocket } from '../helpers/fake-socket-task'
+import { memoryStorage } from '../helpers/memory-storage'
 
 const base = () => ({ url: 'ws://example.test/ws', connectSocket: fakeConnectSocket(), autoConnect: false, lifecycle: false })
 
@@ -11,7 +12,8 @@ describe('resolveOptions', () => {
     expect(o.ack).toBe(true)
     expect(o.heartbeat).toEqual({ interval: 25000, timeout: 10000 })
     expect(o.reconnect).toEqual({ minDelay: 1000, maxDelay: 30000, factor: 2, jitter: 0.5, maxAttempts: Infinity, minUptime: 5000 })
-    expect(o.queue).toEqual({ maxSize: 1000, sendTimeout: 15000 })
+    expect(o.queue).toEqual({ maxSize: 1000, sendTimeout: 15000, offlineTimeout: 86_400_000 })
+    expect(o.persist).toBeNull()
     expect(o.passThrough).toEqual({ timeout: 10000 })
     expect(o.lifecycle).toBeNull()
     expect(DEFAULTS.autoConnect).toBe(true)
@@ -26,7 +28,7 @@ describe('resolveOptions', () => {
   it('merges partial sections over the defaults and treats undefined fields as absent', () => {
     const o = resolveOptions({ ...base(), heartbeat: { interval: 5000, timeout: undefined }, queue: { maxSize: 3 } })
     expect(o.heartbeat).toEqual({ interval: 5000, timeout: 10000 })
-    expect(o.queue).toEqual({ maxSize: 3, sendTimeout: 15000 })
+    expect(o.queue).toEqual({ maxSize: 3, sendTimeout: 15000, offlineTimeout: 86_400_000 })
   })
 
   it('turns heartbeat and reconnect off with false', () => {
@@ -89,6 +91,18 @@ describe('bad options', () => {
     ['fractional maxSize', { queue: { maxSize: 1.5 } }, RangeError, /queue\.maxSize/],
     ['zero sendTimeout', { queue: { sendTimeout: 0 } }, RangeError, /queue\.sendTimeout/],
     ['queue: false', { queue: false }, TypeError, /options\.queue/],
+    ['zero offlineTimeout', { queue: { offlineTimeout: 0 } }, RangeError, /queue\.offlineTimeout/],
+    ['persist: true outside WeChat', { persist: true }, TypeError, /options\.persist\.storage is required outside WeChat/],
+    ['persist of the wrong type', { persist: 'wx' }, TypeError, /options\.persist must be true, false or an object/],
+    [
+      'persist.storage without remove',
+      { persist: { storage: { get: () => '', set: () => undefined } } },
+      TypeError,
+      /options\.persist\.storage must have a remove/,
+    ],
+    ['empty persist.key', { persist: { storage: memoryStorage(), key: '' } }, TypeError, /options\.persist\.key/],
+    ['zero persist.maxEntries', { persist: { storage: memoryStorage(), maxEntries: 0 } }, RangeError, /persist\.maxEntries/],
+    ['fractional persist.maxBytes', { persist: { storage: memoryStorage(), maxBytes: 10.5 } }, RangeError, /persist\.maxBytes/],
     ['ack not a boolean', { ack: 'yes' }, TypeError, /options\.ack/],
     ['autoConnect not a boolean', { autoConnect: 1 }, TypeError, /options\.autoConnect/],
     ['zero connect timeout', { timeout: 0 }, RangeError, /options\.timeout/],

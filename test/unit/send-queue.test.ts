@@ -5,20 +5,27 @@ import { SendQueue, type Push } from '../../src/send-queue'
 beforeEach(() => jest.useFakeTimers())
 afterEach(() => jest.useRealTimers())
 
-function push(id: string, timeout: number, log: string[]): Push {
+function push(id: string, timeout: number, log: string[], offline = timeout): Push {
   return {
     id,
     frame: { type: 'message', id },
     kind: 'send',
     expectAck: true,
-    deadline: Date.now() + timeout,
+    openLeft: timeout,
+    offlineLeft: offline,
+    since: 0,
+    deadline: Infinity,
     sent: false,
     resolve: () => log.push(`resolved ${id}`),
     reject: (e) => log.push(`${e.code} ${id}`),
   }
 }
 
-const make = () => new SendQueue(systemClock, (p) => new SocketError('TIMEOUT', `timeout ${p.id}`, { id: p.id }))
+const make = (open = true) => {
+  const q = new SendQueue(systemClock, (p, phase) => new SocketError('TIMEOUT', `timeout ${p.id} ${phase}`, { id: p.id }))
+  q.setOpen(open)
+  return q
+}
 
 describe('SendQueue', () => {
   it('sets defaults: empty, no timer', () => {
@@ -77,6 +84,54 @@ describe('SendQueue', () => {
     expect([...q.unsent()].map((p) => p.id)).toEqual(['a', 'b'])
     expect(q.take('a', b)).toBeUndefined()
     expect(q.take('a', a)).toBe(a)
+  })
+
+  it('charges only open-link time to sendTimeout and only offline time to offlineTimeout', () => {
+    const q = make(false)
+    const log: string[] = []
+    q.add(push('a', 1000, log, 60_000))
+    // Offline for 59 s: the open-link budget is untouched.
+    jest.advanceTimersByTime(59_000)
+    expect(log).toEqual([])
+    q.setOpen(true)
+    jest.advanceTimersByTime(600)
+    q.setOpen(false) // 400 ms of open link left, 1 s offline left
+    jest.advanceTimersByTime(900)
+    expect(log).toEqual([])
+    q.setOpen(true)
+    jest.advanceTimersByTime(399)
+    expect(log).toEqual([])
+    jest.advanceTimersByTime(1)
+    expect(log).toEqual(['TIMEOUT a'])
+  })
+
+  it('times a push out offline when its offline budget runs out, and re-arms across link changes with one timer', () => {
+    const q = make(false)
+    const log: string[] = []
+    const errors: string[] = []
+    const a = push('a', 1000, log, 5000)
+    a.reject = (e) => errors.push(e.message)
+    q.add(a)
+    q.add(push('b', 1000, log, 8000))
+    q.setOpen(true)
+    q.setOpen(false)
+    expect(jest.getTimerCount()).toBe(1)
+    jest.advanceTimersByTime(5000)
+    expect(errors).toEqual(['timeout a offline'])
+    jest.advanceTimersByTime(3000)
+    expect(log).toEqual(['TIMEOUT b'])
+    expect(jest.getTimerCount()).toBe(0)
+  })
+
+  it('clamps a wait past the timer limit (2^31 − 1 ms) and re-arms instead of firing at once', () => {
+    const q = make(false)
+    const log: string[] = []
+    q.add(push('far', 1000, log, 40 * 24 * 3600_000))
+    jest.advanceTimersByTime(2 ** 31 - 1)
+    expect(log).toEqual([])
+    expect(jest.getTimerCount()).toBe(1)
+    jest.advanceTimersByTime(40 * 24 * 3600_000 - (2 ** 31 - 1))
+    expect(log).toEqual(['TIMEOUT far'])
   })
 
   it('rejectAll rejects everything in order and clears the timer', () => {
