@@ -1,12 +1,17 @@
 /** The HTTP calls the console makes: agent login, the token check and image upload (same origin as the page). */
 import type { AgentAuth } from './auth-store'
 
-/** A failed call; `code` is the server's error code (UNAUTHORIZED, TOO_LARGE, ...) or NETWORK. */
+/**
+ * A failed call; `code` is the server's error code (UNAUTHORIZED, TOO_LARGE, ...), NETWORK,
+ * or ABORTED (the caller's signal). `retryAfter`: seconds the server asked to wait (a 429's
+ * `Retry-After`), when it said.
+ */
 export class ApiError extends Error {
   constructor(
     readonly code: string,
     message: string,
     readonly status: number,
+    readonly retryAfter: number | null = null,
   ) {
     super(message)
     this.name = 'ApiError'
@@ -15,12 +20,13 @@ export class ApiError extends Error {
 
 export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>
 
-/** `POST /api/agent/login {username, password}` → the token, its expiry and the agent. */
-export async function login(fetchFn: FetchFn, username: string, password: string): Promise<AgentAuth> {
+/** `POST /api/agent/login {username, password}` → the token, its expiry and the agent. `signal` abandons it (ApiError ABORTED). */
+export async function login(fetchFn: FetchFn, username: string, password: string, signal?: AbortSignal): Promise<AgentAuth> {
   const body = await call(fetchFn, '/api/agent/login', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password }),
+    ...(signal !== undefined && { signal }),
   })
   const { token, expiresAt, user } = body as { token?: unknown; expiresAt?: unknown; user?: Record<string, unknown> }
   if (
@@ -76,6 +82,7 @@ async function call(fetchFn: FetchFn, path: string, init: RequestInit): Promise<
   try {
     res = await fetchFn(path, init)
   } catch (err) {
+    if (init.signal?.aborted === true) throw new ApiError('ABORTED', 'the request was abandoned', 0)
     throw new ApiError('NETWORK', err instanceof Error ? err.message : String(err), 0)
   }
   let body: unknown = null
@@ -84,10 +91,21 @@ async function call(fetchFn: FetchFn, path: string, init: RequestInit): Promise<
   } catch {
     // An empty or non-JSON body: judged by the status below.
   }
+  if (init.signal?.aborted === true) throw new ApiError('ABORTED', 'the request was abandoned', 0)
   if (!res.ok) {
     const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error
     const code = typeof error?.code === 'string' ? error.code : res.status === 401 ? 'UNAUTHORIZED' : 'INTERNAL'
-    throw new ApiError(code, typeof error?.message === 'string' ? error.message : `HTTP ${res.status}`, res.status)
+    throw new ApiError(code, typeof error?.message === 'string' ? error.message : `HTTP ${res.status}`, res.status, retryAfter(res))
   }
   return body
+}
+
+/** A `Retry-After` in seconds (RFC 9110: delay-seconds or an HTTP date), or null when absent or unreadable. */
+export function retryAfter(res: Response, now = Date.now()): number | null {
+  const value = res.headers.get('retry-after')?.trim()
+  if (value === undefined || value === '') return null
+  if (/^\d+$/.test(value)) return Number(value)
+  if (!/GMT$/i.test(value)) return null // an HTTP date ends in GMT; Date.parse would take '-3' as a year
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - now) / 1000))
 }

@@ -4,12 +4,12 @@
  */
 import { AgentDesk, watchToken } from 'miniprogram-chat-socket/chat'
 import type { ChatSocket } from 'miniprogram-chat-socket'
-import { login, tokenRefused, uploadImage, type FetchFn } from './api'
+import { ApiError, login, tokenRefused, uploadImage, type FetchFn } from './api'
 import { AuthStore, isExpired, type AgentAuth } from './auth-store'
 import { connectAgent } from './connection'
 import { clear, type View } from './dom'
 import { ERROR_TEXT, TITLE, errorText } from './strings'
-import { LoginView } from './views/login-view'
+import { LoginRefused, LoginView } from './views/login-view'
 import { WorkspaceView } from './views/workspace-view'
 
 export interface AppOptions {
@@ -53,13 +53,14 @@ export class App {
     document.title = TITLE
     const view = new LoginView({
       notice,
-      submit: async (username, password) => {
+      submit: async (username, password, signal) => {
         let auth: AgentAuth
         try {
-          auth = await login(this.options.fetch, username, password)
+          auth = await login(this.options.fetch, username, password, signal)
         } catch (err) {
-          throw new Error(errorText(err, ERROR_TEXT.INTERNAL))
+          throw new LoginRefused(errorText(err, ERROR_TEXT.INTERNAL), err instanceof ApiError ? err.retryAfter : null)
         }
+        if (signal.aborted) return
         this.auth.save(auth)
         this.enter(auth)
       },

@@ -107,8 +107,13 @@ export async function registerHttp(app: FastifyInstance, deps: HttpDeps): Promis
         },
       },
     },
-    async (request) => {
-      if (!failedLogins.ready(request.ip)) throw new ChatError('RATE_LIMITED', 'too many failed logins; wait a minute')
+    async (request, reply) => {
+      if (!failedLogins.ready(request.ip)) {
+        // Whole seconds, rounded up (RFC 9110 §10.2.3): the client can show a countdown and retry when it ends.
+        const seconds = Math.max(1, Math.ceil(failedLogins.msUntilReady(request.ip) / 1000))
+        void reply.header('retry-after', String(seconds))
+        throw new ChatError('RATE_LIMITED', `too many failed logins; retry in ${seconds} s`)
+      }
       try {
         const result = await accounts.agentLogin(request.body.username, request.body.password)
         request.log.info({ event: 'agent.login', user: result.user.id }, 'agent logged in')

@@ -31,6 +31,12 @@ export class TokenBucket {
     return this.tokens >= 1
   }
 
+  /** ms until a token can be taken (0 when one can be now). */
+  get msUntilReady(): number {
+    this.refill()
+    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) / this.rate) * 1000)
+  }
+
   /** True when the bucket is full again (nothing to remember about this client). */
   get idle(): boolean {
     this.refill()
@@ -69,6 +75,11 @@ export class KeyedLimiter {
   /** Whether `key` could take a token now, without taking it. */
   ready(key: string): boolean {
     return this.buckets.get(key)?.ready ?? true
+  }
+
+  /** ms until `key` can take a token (0 when it can now): what a `Retry-After` says. */
+  msUntilReady(key: string): number {
+    return this.buckets.get(key)?.msUntilReady ?? 0
   }
 
   prune(): void {

@@ -1,4 +1,4 @@
-import { tokenRefused } from '../../console/api'
+import { ApiError, login, retryAfter, tokenRefused } from '../../console/api'
 
 describe('tokenRefused', () => {
   const respond = (status: number, body: unknown) => async () =>
@@ -24,5 +24,35 @@ describe('tokenRefused', () => {
     expect(calls).toEqual([
       ['/api/me', expect.objectContaining({ method: 'GET', headers: { authorization: 'Bearer v1.abc' }, cache: 'no-store' })],
     ])
+  })
+})
+
+describe('retryAfter', () => {
+  const res = (value?: string): Response =>
+    new Response(null, { status: 429, headers: value === undefined ? {} : { 'retry-after': value } })
+
+  it('reads delay-seconds and HTTP dates, and nothing else', () => {
+    expect(retryAfter(res('7'))).toBe(7)
+    expect(retryAfter(res(' 12 '))).toBe(12)
+    const now = Date.parse('2025-01-01T00:00:00Z')
+    expect(retryAfter(res('Wed, 01 Jan 2025 00:00:30 GMT'), now)).toBe(30)
+    expect(retryAfter(res('Tue, 31 Dec 2024 23:59:00 GMT'), now)).toBe(0)
+    expect(retryAfter(res())).toBeNull()
+    expect(retryAfter(res('soon'))).toBeNull()
+    expect(retryAfter(res('-3'))).toBeNull()
+  })
+
+  it('comes with a 429 as ApiError.retryAfter', async () => {
+    const err: unknown = await login(
+      async () =>
+        new Response(JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'too many failed logins' } }), {
+          status: 429,
+          headers: { 'retry-after': '5' },
+        }),
+      'demo',
+      'pw',
+    ).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ApiError)
+    expect(err).toMatchObject({ code: 'RATE_LIMITED', status: 429, retryAfter: 5 })
   })
 })

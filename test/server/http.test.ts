@@ -237,6 +237,16 @@ describe('failed agent logins', () => {
         status: 429,
         body: { error: { code: 'RATE_LIMITED' } },
       })
+      // When to try again, in whole seconds (a token per 1000 s here).
+      const limited = await fetch(`${server.url}/api/agent/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(DEMO),
+      })
+      expect(limited.status).toBe(429)
+      const retryAfter = Number(limited.headers.get('retry-after'))
+      expect(retryAfter).toBeGreaterThan(900)
+      expect(retryAfter).toBeLessThanOrEqual(1000)
       // Customer logins are not affected.
       expect((await postJson(`${server.url}/api/login`, { code: 'x' })).status).toBe(200)
     } finally {

@@ -23,6 +23,23 @@ describe('TokenBucket', () => {
     expect(bucket.take()).toBe(false)
   })
 
+  it('says how long until the next token (what Retry-After says)', () => {
+    let now = 0
+    const bucket = new TokenBucket(0.5, 1, () => now) // a token every 2 s
+    expect(bucket.msUntilReady).toBe(0)
+    expect(bucket.take()).toBe(true)
+    expect(bucket.msUntilReady).toBe(2000)
+    now += 1500
+    expect(bucket.msUntilReady).toBe(500)
+    now += 500
+    expect(bucket.msUntilReady).toBe(0)
+    const keyed = new KeyedLimiter(0.5, 1, () => now)
+    expect(keyed.msUntilReady('a')).toBe(0)
+    keyed.take('a')
+    expect(keyed.msUntilReady('a')).toBe(2000)
+    expect(keyed.msUntilReady('b')).toBe(0)
+  })
+
   it('rejects a bad rate or burst at once', () => {
     expect(() => new TokenBucket(0, 1)).toThrow(RangeError)
     expect(() => new TokenBucket(1, 0)).toThrow(RangeError)
