@@ -7,6 +7,7 @@ import type { ChatSocket } from 'miniprogram-chat-socket'
 import { ApiError, login, tokenRefused, uploadImage, type FetchFn } from './api'
 import { AuthStore, isExpired, type AgentAuth } from './auth-store'
 import { connectAgent } from './connection'
+import { Drafts } from './drafts'
 import { clear, type View } from './dom'
 import { ERROR_TEXT, TITLE, errorText } from './strings'
 import { LoginRefused, LoginView } from './views/login-view'
@@ -24,6 +25,7 @@ const LOGIN_REFUSED = '登录已失效，请重新登录'
 interface Session {
   socket: ChatSocket
   desk: AgentDesk
+  drafts: Drafts
   view: WorkspaceView
   offs: Array<() => void>
 }
@@ -44,6 +46,7 @@ export class App {
   }
 
   logout(notice?: string): void {
+    this.session?.drafts.clear()
     this.leave()
     this.auth.clear()
     this.showLogin(notice)
@@ -73,9 +76,11 @@ export class App {
     this.leave()
     const socket = connectAgent(auth.token)
     const desk = new AgentDesk({ socket })
+    const drafts = new Drafts(this.options.storage, auth.user.id)
     const view = new WorkspaceView({
       desk,
       socket,
+      drafts,
       user: auth.user,
       upload: (file) => uploadImage(this.options.fetch, auth.token, file),
       logout: () => this.logout(),
@@ -93,7 +98,7 @@ export class App {
         onRefused: () => queueMicrotask(() => this.logout(LOGIN_REFUSED)),
       }),
     ]
-    this.session = { socket, desk, view, offs }
+    this.session = { socket, desk, drafts, view, offs }
     this.mount(view)
     desk.start().catch(() => undefined) // re-run on every reconnect; errors surface as desk 'error' events
   }

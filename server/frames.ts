@@ -1,7 +1,7 @@
 import type { Static, TSchema } from '@sinclair/typebox'
 import type { ValidateFunction } from 'ajv'
 import { ChatError } from './errors'
-import type { ClientFrame, HistoryRequest, MessageFrame, SyncRequest } from '../src/protocol'
+import { textLength, type ClientFrame, type HistoryRequest, type MessageFrame, type SyncRequest } from '../src/protocol'
 import { FrameEnvelopeSchema, MessageFrameSchemas, PAGE_LIMITS, RequestFrameSchemas } from './frame-schemas'
 import { createAjv, expectedBy, schemaProblems, type SchemaProblem } from './validation'
 
@@ -61,12 +61,6 @@ export function decodeFrame(data: Buffer | string, isBinary: boolean): RawFrame 
 }
 
 /** Counts characters as people do (code points), not UTF-16 units. */
-export function textLength(text: string): number {
-  let n = 0
-  for (const _ of text) n++
-  return n
-}
-
 function message(frame: RawFrame, textMaxLength: number): MessageFrame {
   const validate = typeof frame.kind === 'string' ? messageValidators.get(frame.kind) : undefined
   if (validate === undefined) throw new ChatError('BAD_REQUEST', `"kind" must be one of ${MESSAGE_KINDS}`)

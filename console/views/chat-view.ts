@@ -6,6 +6,7 @@
  */
 import type { AgentDesk, Conversation, ConversationClient } from 'miniprogram-chat-socket/chat'
 import { clear, h, listen, reconcile, setText, type View } from '../dom'
+import type { Drafts } from '../drafts'
 import { STATUS_LABEL, errorText } from '../strings'
 import { avatar } from './avatar'
 import { ComposerView } from './composer-view'
@@ -16,6 +17,7 @@ import { openTransferDialog } from './transfer-dialog'
 
 export interface ChatViewOptions {
   desk: AgentDesk
+  drafts: Drafts
   upload: (file: File) => Promise<{ url: string }>
   toast: (text: string, tone?: 'error' | 'info') => void
 }
@@ -99,6 +101,7 @@ export class ChatView implements View {
     this.renderChrome()
     this.renderTyping(client.peerTyping?.name ?? null)
     list.mount()
+    bound.composer?.mount()
     bound.composer?.focus()
     this.markRead()
   }
@@ -167,8 +170,14 @@ export class ChatView implements View {
       ),
     ])
     if (active && bound.composer === null) {
-      bound.composer = new ComposerView({ client: bound.client, upload: this.options.upload, toast: this.options.toast })
+      bound.composer = new ComposerView({
+        client: bound.client,
+        upload: this.options.upload,
+        toast: this.options.toast,
+        drafts: this.options.drafts,
+      })
       reconcile(bound.footer, [bound.composer.el])
+      if (this.el.isConnected) bound.composer.mount()
     } else if (!active) {
       bound.composer?.dispose()
       bound.composer = null

@@ -2,9 +2,12 @@
  * The reply box: Enter sends, Shift+Enter is a newline (and Enter while an IME is composing
  * picks the candidate, as Chinese input needs). Every keystroke may send a typing notice
  * (the client throttles them). Images go up through the upload endpoint, from the picker
- * or pasted, and are sent as image messages.
+ * or pasted, and are sent as image messages. What is typed is the conversation's draft
+ * until it is sent. Near the length limit a counter shows; over it, the error sits beside the
+ * counter (never over the text) and nothing is sent.
  */
-import { MAX_TEXT_LENGTH, type ConversationClient } from 'miniprogram-chat-socket/chat'
+import { MAX_TEXT_LENGTH, textLength, type ConversationClient } from 'miniprogram-chat-socket/chat'
+import type { Drafts } from '../drafts'
 import { h, setText, type View } from '../dom'
 import { errorText } from '../strings'
 
@@ -13,10 +16,14 @@ export interface ComposerOptions {
   /** Uploads an image and resolves with its `/uploads/...` path. */
   upload: (file: File) => Promise<{ url: string }>
   toast: (text: string, tone?: 'error' | 'info') => void
+  drafts: Drafts
 }
 
 const ACCEPT = 'image/png,image/jpeg,image/gif,image/webp'
+/** The input grows with its text up to this height, then scrolls (the messages keep the rest of the column). */
 const MAX_ROWS_PX = 160
+/** The counter shows from this share of the limit on. */
+const COUNTER_FROM = 0.9
 
 export class ComposerView implements View {
   readonly el: HTMLElement
@@ -24,6 +31,8 @@ export class ComposerView implements View {
   private readonly file: HTMLInputElement
   private readonly sendButton: HTMLButtonElement
   private readonly hint: HTMLElement
+  private readonly counter: HTMLElement
+  private readonly error: HTMLElement
   private uploading = 0
   private disposed = false
 
@@ -48,6 +57,8 @@ export class ComposerView implements View {
       '发送',
     )
     this.hint = h('span', { class: 'composer-hint' }, 'Enter 发送，Shift + Enter 换行')
+    this.counter = h('span', { class: 'composer-counter', attrs: { 'aria-live': 'polite' } })
+    this.error = h('span', { class: 'composer-error', attrs: { role: 'alert' } })
     this.el = h(
       'div',
       { class: 'composer' },
@@ -67,9 +78,15 @@ export class ComposerView implements View {
         this.file,
       ),
       this.input,
-      h('div', { class: 'composer-actions' }, this.hint, this.sendButton),
+      h('div', { class: 'composer-actions' }, this.error, this.counter, this.hint, this.sendButton),
     )
-    this.updateButton()
+    this.input.value = options.drafts.get(options.client.id)
+    this.update()
+  }
+
+  /** Call once the element is in the document (the height follows the draft's text). */
+  mount(): void {
+    this.autosize()
   }
 
   focus(): void {
@@ -88,22 +105,25 @@ export class ComposerView implements View {
 
   private onInput(): void {
     this.autosize()
-    this.updateButton()
+    this.update()
+    this.options.drafts.set(this.options.client.id, this.input.value)
     if (this.input.value !== '') this.options.client.typing()
   }
 
   private send(): void {
     const text = this.input.value
     if (text.trim() === '') return
-    if (text.length > MAX_TEXT_LENGTH) {
-      this.options.toast(`消息太长了（最多 ${MAX_TEXT_LENGTH} 字）`, 'error')
+    if (textLength(text) > MAX_TEXT_LENGTH) {
+      this.update()
+      this.input.focus()
       return
     }
     // sendText shows the message at once ('sending') and never rejects: failures mark it 'failed'.
     void this.options.client.sendText(text)
     this.input.value = ''
+    this.options.drafts.set(this.options.client.id, '')
     this.autosize()
-    this.updateButton()
+    this.update()
     this.input.focus()
   }
 
@@ -139,13 +159,26 @@ export class ComposerView implements View {
     setText(this.hint, this.uploading > 0 ? '图片上传中…' : 'Enter 发送，Shift + Enter 换行')
   }
 
-  private updateButton(): void {
-    this.sendButton.disabled = this.input.value.trim() === ''
+  /** The send button, the counter and the length error follow the text. */
+  private update(): void {
+    const text = this.input.value
+    const length = textLength(text)
+    const over = length - MAX_TEXT_LENGTH
+    this.sendButton.disabled = text.trim() === '' || over > 0
+    this.counter.hidden = length < MAX_TEXT_LENGTH * COUNTER_FROM
+    this.counter.dataset.over = over > 0 ? 'yes' : 'no'
+    setText(this.counter, `${length} / ${MAX_TEXT_LENGTH}`)
+    this.error.hidden = over <= 0
+    setText(this.error, over > 0 ? `超出 ${over} 字，请删减后发送` : '')
   }
 
   private autosize(): void {
+    // Measuring needs the input collapsed ('auto'); the box holds its height meanwhile, so the
+    // message list above never shrinks for the measurement and its scroll position is not clamped.
+    this.el.style.minHeight = `${this.el.offsetHeight}px`
     this.input.style.height = 'auto'
     this.input.style.height = `${Math.min(this.input.scrollHeight, MAX_ROWS_PX)}px`
+    this.el.style.minHeight = ''
   }
 }
 

@@ -1,5 +1,5 @@
 /** One row of a conversation list: avatar, customer name, time, preview, unread badge, and an optional accept button. */
-import type { Conversation } from 'miniprogram-chat-socket/chat'
+import { previewText, type Conversation } from 'miniprogram-chat-socket/chat'
 import { badge, listTime } from '../format'
 import { h } from '../dom'
 import { STATUS_LABEL } from '../strings'
@@ -10,6 +10,8 @@ export interface ItemData {
   preview: string
   lastTs: number
   unread: number
+  /** My unsent reply, shown instead of the preview ('' for none). */
+  draft?: string
 }
 
 export interface ItemActions {
@@ -71,7 +73,15 @@ export function conversationItem(data: ItemData, selected: boolean, now: number,
       h(
         'div',
         { class: 'conv-row' },
-        h('span', { class: 'conv-preview' }, data.preview || '（暂无消息）'),
+        data.draft
+          ? h(
+              'span',
+              { class: 'conv-preview' },
+              h('span', { class: 'conv-draft' }, '[草稿]'),
+              ' ',
+              previewText({ kind: 'text', text: data.draft }),
+            )
+          : h('span', { class: 'conv-preview' }, data.preview || '（暂无消息）'),
         data.unread > 0 ? h('span', { class: 'badge', attrs: { 'aria-label': `${data.unread} 条未读` } }, badge(data.unread)) : null,
       ),
     ),

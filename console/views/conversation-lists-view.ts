@@ -6,6 +6,7 @@
  */
 import { previewText, type AgentDesk, type DeskConversation } from 'miniprogram-chat-socket/chat'
 import { h, reconcile, setText, type View } from '../dom'
+import type { Drafts } from '../drafts'
 import { listTime } from '../format'
 import { conversationItem, type ItemActions, type ItemData } from './conversation-item'
 
@@ -26,6 +27,7 @@ export class ConversationListsView implements View {
 
   constructor(
     private readonly desk: AgentDesk,
+    private readonly drafts: Drafts,
     private readonly actions: ListsActions,
   ) {
     this.waitingCount = h('span', { class: 'section-count' })
@@ -43,7 +45,11 @@ export class ConversationListsView implements View {
       ),
       h('section', { class: 'side-section side-mine' }, h('h2', { class: 'section-title' }, '我的会话', this.mineCount), this.mineList),
     )
-    this.unsubscribes = [desk.on('queue', () => this.render()), desk.on('conversations', () => this.render())]
+    this.unsubscribes = [
+      desk.on('queue', () => this.render()),
+      desk.on('conversations', () => this.render()),
+      drafts.on('change', () => this.render()),
+    ]
     this.render()
   }
 
@@ -74,6 +80,8 @@ export class ConversationListsView implements View {
       items.map((item) => {
         const id = item.conversation.id
         const selected = id === this.selected
+        // The open conversation's draft is in its composer; the others' show in their rows.
+        item.draft = selected ? '' : this.drafts.get(id)
         // A row that shows the same is kept, so a click on it is never lost to a re-render.
         const key = JSON.stringify([
           !!actions.accept,
@@ -83,6 +91,7 @@ export class ConversationListsView implements View {
           item.preview,
           item.lastTs,
           item.unread,
+          item.draft,
           listTime(item.lastTs, now),
         ])
         seen.add(id)

@@ -29,6 +29,10 @@ export class MessageListView implements View {
   private readonly unsubscribes: Array<() => void>
   private atBottom = true
   private mounted = false
+  /** The list's height changes when the reply box grows: at the bottom, it stays there. */
+  private readonly resize = new ResizeObserver(() => {
+    if (this.mounted && this.atBottom) this.scrollToBottom()
+  })
 
   constructor(
     private readonly client: ConversationClient,
@@ -56,12 +60,14 @@ export class MessageListView implements View {
   /** Call once the element is in the document (measuring needs layout). */
   mount(): void {
     this.mounted = true
+    this.resize.observe(this.el)
     this.scrollToBottom()
     this.fill()
   }
 
   dispose(): void {
     for (const off of this.unsubscribes.splice(0)) off()
+    this.resize.disconnect()
     this.mounted = false
   }
 

@@ -5,6 +5,7 @@
  */
 import type { AgentDesk, User } from 'miniprogram-chat-socket/chat'
 import { h, setText, type View } from '../dom'
+import type { Drafts } from '../drafts'
 import { TitleBadge } from '../title-badge'
 import { TITLE, errorText } from '../strings'
 import { avatar } from './avatar'
@@ -19,6 +20,7 @@ export interface WorkspaceOptions {
   /** Who logged in (the desk's `ready` replaces it with the server's view). */
   user: User
   upload: (file: File) => Promise<{ url: string }>
+  drafts: Drafts
   logout(): void
 }
 
@@ -38,11 +40,11 @@ export class WorkspaceView implements View {
     const { desk, socket, user } = options
     const toast = (text: string, tone?: 'error' | 'info'): void => this.toasts.show(text, tone)
     this.banner = new BannerView(socket)
-    this.lists = new ConversationListsView(desk, {
+    this.lists = new ConversationListsView(desk, options.drafts, {
       select: (id) => this.select(id),
       accept: (id) => this.accept(id),
     })
-    this.chat = new ChatView({ desk, upload: options.upload, toast })
+    this.chat = new ChatView({ desk, drafts: options.drafts, upload: options.upload, toast })
     this.title = new TitleBadge(document, TITLE)
     this.agentName = h('span', { class: 'me-name' }, user.name)
     this.presence = h('span', { class: 'me-presence' })

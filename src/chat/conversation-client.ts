@@ -8,7 +8,9 @@
 import { ErrorCodes } from '../errors'
 import {
   ServerErrorCodes,
+  TEXT_MAX_LENGTH,
   conversationIdOf,
+  textLength,
   type HistoryRequest,
   type MessageFrame,
   type MessagePage,
@@ -25,8 +27,8 @@ import { parseConversation, parseConversationEvent, parseMessage, parseMessagePa
 import { TypingIndicator, TypingThrottle } from './typing'
 import type { ChatMessage, ChatSocketLike, Conversation, ConversationEvent, ImageContent, MessageKind, Sender, User } from './types'
 
-/** The server refuses longer texts (`TOO_LONG`). */
-export const MAX_TEXT_LENGTH = 2000
+/** The server refuses longer texts (`TOO_LONG`), counted in characters (code points, `textLength`). */
+export const MAX_TEXT_LENGTH = TEXT_MAX_LENGTH
 
 /** Sends refused with RATE_LIMITED go again after 1 s, 2 s, 4 s, 8 s, 16 s before they count as failed. */
 const RATE_LIMIT_RETRIES = 5
@@ -264,7 +266,7 @@ export class ConversationClient {
   sendText(text: string): Promise<ListMessage> {
     if (typeof text !== 'string') throw new TypeError('sendText: text must be a string')
     if (text.trim() === '') throw new RangeError('sendText: text is empty')
-    if (text.length > MAX_TEXT_LENGTH) throw new RangeError(`sendText: text is longer than ${MAX_TEXT_LENGTH} characters`)
+    if (textLength(text) > MAX_TEXT_LENGTH) throw new RangeError(`sendText: text is longer than ${MAX_TEXT_LENGTH} characters`)
     return this.post('text', { text })
   }
 

@@ -23,6 +23,7 @@ export type {
   PendingMessage,
 } from './message-list'
 export { ConversationClient, MAX_TEXT_LENGTH, peerRole } from './conversation-client'
+export { textLength } from '../protocol'
 export type { ConversationClientEvents, ConversationClientOptions, ConversationClientState } from './conversation-client'
 export { CustomerSession } from './customer-session'
 export type { ClientSettings, CustomerSessionEvents, CustomerSessionOptions, CustomerStatus } from './customer-session'

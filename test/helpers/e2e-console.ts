@@ -101,6 +101,7 @@ export async function openBench(serverOptions: ServerOptions = {}): Promise<Benc
     },
     async newPage() {
       const page = await browser.context.newPage()
+      page.setDefaultTimeout(10_000) // a step that has not happened in 10 s will not
       page.on('dialog', (dialog) => {
         dialogs.push(dialog.message())
         void dialog.dismiss()

@@ -1,4 +1,5 @@
-import { decodeFrame, PAGE_LIMITS, textLength, validateFrame, type RawFrame } from '../../server/frames'
+import { decodeFrame, PAGE_LIMITS, validateFrame, type RawFrame } from '../../server/frames'
+import { textLength } from '../../src/protocol'
 import { UPLOAD_URL_PATTERN } from '../../server/frame-schemas'
 import { uploadNameFromUrl } from '../../server/uploads'
 

@@ -346,6 +346,13 @@ describe('ConversationClient', () => {
       expect(client.messages).toHaveLength(3)
     })
 
+    it('counts characters as the server does: 2000 emoji (4000 UTF-16 units) are not too long', async () => {
+      const { client } = await loaded()
+      void client.sendText('👍'.repeat(2000))
+      expect(client.messages).toHaveLength(4)
+      expect(() => client.sendText('👍'.repeat(2001))).toThrow(/2000/)
+    })
+
     it('takes ids from the socket when it makes them', async () => {
       const socket = Object.assign(new FakeChatSocket(), { nextId: () => 'sock-1' })
       const client = new ConversationClient({ socket, conversation: conversation(), user: customer })
