@@ -58,21 +58,22 @@ export function conversationItem(data: ItemData, selected: boolean, now: number,
       },
     },
     avatar(conversation.customer.id, name),
+    // The name has the first line to itself but for the time: tags, badges and the accept button go on the second.
     h(
       'div',
       { class: 'conv-main' },
       h(
         'div',
         { class: 'conv-row' },
-        h('span', { class: 'conv-name' }, name),
-        status === 'assigned' || status === 'queued'
-          ? h('span', { class: `tag tag-${status}` }, status === 'assigned' ? '分配给我' : STATUS_LABEL.queued)
-          : null,
+        h('span', { class: 'conv-name', attrs: { title: name } }, name),
         h('time', { class: 'conv-time', attrs: { datetime: new Date(data.lastTs).toISOString() } }, listTime(data.lastTs, now)),
       ),
       h(
         'div',
         { class: 'conv-row' },
+        status === 'assigned' || status === 'queued'
+          ? h('span', { class: `tag tag-${status}` }, status === 'assigned' ? '分配给我' : STATUS_LABEL.queued)
+          : null,
         data.draft
           ? h(
               'span',
@@ -83,8 +84,8 @@ export function conversationItem(data: ItemData, selected: boolean, now: number,
             )
           : h('span', { class: 'conv-preview' }, data.preview || '（暂无消息）'),
         data.unread > 0 ? h('span', { class: 'badge', attrs: { 'aria-label': `${data.unread} 条未读` } }, badge(data.unread)) : null,
+        acceptButton,
       ),
     ),
-    acceptButton,
   )
 }

@@ -5,6 +5,7 @@
  */
 import type { ListMessage } from 'miniprogram-chat-socket/chat'
 import { h, isUploadUrl, setText } from '../dom'
+import { clockTime, fullTime } from '../format'
 import { MESSAGE_STATUS_LABEL } from '../strings'
 import { avatar } from './avatar'
 
@@ -23,18 +24,27 @@ export function messageItem(message: ListMessage, actions: MessageActions): HTML
       'div',
       { class: 'msg msg-system', data: { id: message.id, seq: message.seq ?? undefined } },
       h('span', { class: 'msg-system-text' }, message.text ?? ''),
+      messageTime(message.ts),
     )
   }
-  const side = message.mine ? 'mine' : 'theirs'
+  // Sides are roles, not "me or not": every agent's message is on the agent side, whoever wrote it
+  // (after a transfer the previous agent's replies stay there), with the agent's name.
+  const side = message.from.role === 'agent' ? 'agent' : 'customer'
+  const who = message.mine ? 'mine' : side === 'agent' ? 'colleague' : 'theirs'
   const el = h(
     'div',
-    { class: `msg msg-${side}`, data: { id: message.id, seq: message.seq ?? undefined, kind: message.kind } },
-    message.mine ? null : avatar(message.from.id, message.from.name, 'sm'),
+    { class: `msg msg-${who}`, data: { id: message.id, seq: message.seq ?? undefined, kind: message.kind, side } },
+    side === 'customer' ? avatar(message.from.id, message.from.name, 'sm') : null,
     h(
       'div',
       { class: 'msg-body' },
-      message.mine ? null : h('div', { class: 'msg-name' }, message.from.name),
-      message.kind === 'image' ? imageBubble(message, actions) : h('div', { class: 'bubble bubble-text' }, message.text ?? ''),
+      h('div', { class: 'msg-name' }, message.from.name),
+      h(
+        'div',
+        { class: 'msg-line' },
+        message.kind === 'image' ? imageBubble(message, actions) : h('div', { class: 'bubble bubble-text' }, message.text ?? ''),
+        messageTime(message.ts),
+      ),
       message.mine ? statusLine(message, actions) : null,
     ),
   )
@@ -42,9 +52,27 @@ export function messageItem(message: ListMessage, actions: MessageActions): HTML
   return el
 }
 
+/** The message's time, shown on hover (`14:05`), the full date and time in its tooltip. */
+function messageTime(ts: number): HTMLElement {
+  const el = h('time', { class: 'msg-time' })
+  setMessageTime(el, ts)
+  return el
+}
+
+function setMessageTime(el: HTMLElement, ts: number): void {
+  const iso = new Date(ts).toISOString()
+  if (el.getAttribute('datetime') === iso) return
+  el.setAttribute('datetime', iso)
+  el.setAttribute('title', fullTime(ts))
+  setText(el, clockTime(ts))
+}
+
 /** Applies a new value of the same message (status, seq). */
 export function updateMessageItem(el: HTMLElement, message: ListMessage): void {
   if (message.seq !== null) el.dataset.seq = String(message.seq)
+  // My message's time turns from the local send time into the server's when it is acked.
+  const time = el.querySelector<HTMLElement>('.msg-time')
+  if (time !== null) setMessageTime(time, message.ts)
   if (!message.mine || message.status === null) return
   el.dataset.status = message.status
   const status = el.querySelector<HTMLElement>('.msg-status')

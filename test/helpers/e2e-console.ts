@@ -40,6 +40,8 @@ export interface Bench {
   login(page: Page, username?: string, password?: string): Promise<void>
   /** A customer logged in with `code`, talking through ChatSocket (a conversation opened). */
   customer(code: string): Promise<Customer>
+  /** Resolves once `GET /healthz` counts `n` agents online (after a page closed, the server hears of it a moment later). */
+  agentsOnline(n: number): Promise<void>
   /** Creates an agent account; returns its password. */
   addAgent(username: string, name: string): Promise<string>
   /** An agent online from Node (ChatSocket + AgentDesk), started. */
@@ -120,6 +122,15 @@ export async function openBench(serverOptions: ServerOptions = {}): Promise<Benc
       const c = await startCustomer(base, code)
       customers.push(c)
       return c
+    },
+    async agentsOnline(n) {
+      const deadline = Date.now() + 10_000
+      for (;;) {
+        const health = (await (await fetch(`${base()}/healthz`)).json()) as { agentsOnline: number }
+        if (health.agentsOnline === n) return
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${n} agents online (${health.agentsOnline})`)
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
     },
     async addAgent(username, name) {
       const password = `${username}-password-1`
