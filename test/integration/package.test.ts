@@ -1,36 +1,66 @@
 /**
- * The built package, as users get it: `npm install` runs `prepare`, which builds dist/ and
- * miniprogram_dist/. These tests load those files, not the sources.
+ * The package as users install it: `npm pack` of the built tree, installed into a scratch
+ * consumer folder (scripts/pack-install.mjs → build/pack/). Every entry is imported by its
+ * name from there, as CommonJS, as ESM and by the TypeScript compiler under node16 and bundler
+ * resolution; nothing here reads src/ or dist/ of the repository.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runInNewContext } from 'node:vm'
 
 const root = join(__dirname, '../..')
-const built = [
-  'dist/cjs/index.js',
-  'dist/esm/index.js',
-  'dist/types/index.d.ts',
-  'dist/cjs/chat/index.js',
-  'dist/esm/chat/index.js',
-  'dist/types/chat/index.d.ts',
-  'miniprogram_dist/index.js',
-  'miniprogram_dist/index.d.ts',
-  'miniprogram_dist/chat/index.js',
-]
+const consumer = join(root, 'build/pack-test')
+const installed = join(consumer, 'node_modules/miniprogram-chat-socket')
 
-const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' }).trim()
+interface Packed {
+  filename: string
+  size: number
+  files: Array<{ path: string; size: number }>
+}
 
-describe('the built package', () => {
-  it('has every artifact package.json points at', () => {
-    const missing = built.filter((f) => !existsSync(join(root, f)))
-    expect(missing).toEqual([]) // run `npm run build` (npm install does it through prepare)
-    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, unknown>
-    expect(pkg.main).toBe('dist/cjs/index.js')
-    expect(pkg.module).toBe('dist/esm/index.js')
-    expect(pkg.miniprogram).toBe('miniprogram_dist')
+const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: consumer, encoding: 'utf8' }).trim()
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  exports: Record<string, unknown>
+  files: string[]
+  dependencies: Record<string, string>
+  engines: { node: string }
+}
+/** Every public entry of the exports map, by the name users import. */
+const entries = Object.keys(pkg.exports)
+  .filter((key) => key !== './package.json')
+  .map((key) => (key === '.' ? 'miniprogram-chat-socket' : `miniprogram-chat-socket/${key.slice(2)}`))
+
+let packed: Packed
+
+beforeAll(() => {
+  execFileSync(process.execPath, [join(root, 'scripts/pack-install.mjs'), consumer], { cwd: root, encoding: 'utf8' })
+  packed = JSON.parse(readFileSync(join(consumer, 'packed.json'), 'utf8')) as Packed
+}, 120_000)
+
+describe('the packed package', () => {
+  it('ships the builds, the mini-program bundle, README, LICENSE and CHANGELOG, and no source', () => {
+    const paths = packed.files.map((f) => f.path)
+    expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'miniprogram_dist/index.js']))
+    expect(paths.filter((p) => p.startsWith('src/') || (p.endsWith('.ts') && !p.endsWith('.d.ts')))).toEqual([])
+    // Maps name the sources (for stack traces) without carrying them.
+    for (const map of paths.filter((p) => p.endsWith('.map'))) {
+      const content = JSON.parse(readFileSync(join(installed, map), 'utf8')) as { sourcesContent?: unknown }
+      expect([map, content.sourcesContent]).toEqual([map, undefined])
+    }
     expect(pkg.dependencies).toEqual({ mitt: expect.any(String) })
+  })
+
+  it.each(entries)('%s loads by name with require() and import, with the same exports', (name) => {
+    const cjs = node(['-e', `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(name)})).sort()))`])
+    const esm = node([
+      '--input-type=module',
+      '-e',
+      `const m = await import(${JSON.stringify(name)}); console.log(JSON.stringify(Object.keys(m).filter((k) => k !== 'default').sort()))`,
+    ])
+    expect(JSON.parse(esm)).toEqual(JSON.parse(cjs))
+    // jest-setup installs globals and exports nothing; the other entries export something.
+    if (!name.endsWith('/jest-setup')) expect(JSON.parse(cjs)).not.toEqual([])
   })
 
   it("require('miniprogram-chat-socket') exposes ChatSocket, the adapters and SocketError", () => {
@@ -55,12 +85,10 @@ describe('the built package', () => {
     })
   })
 
-  it("require('miniprogram-chat-socket/chat') and its ESM import expose the chat layer", () => {
-    const cjs = node([
-      '-e',
-      `const c = require('miniprogram-chat-socket/chat'); console.log(typeof c.AgentDesk, typeof c.CustomerSession, typeof c.watchToken)`,
-    ])
-    expect(cjs).toBe('function function function')
+  it("'miniprogram-chat-socket/chat' exposes the chat layer, as CommonJS and as ESM", () => {
+    expect(
+      node(['-e', `const c = require('miniprogram-chat-socket/chat'); console.log(typeof c.AgentDesk, typeof c.CustomerSession)`]),
+    ).toBe('function function')
     const esm = node([
       '--input-type=module',
       '-e',
@@ -69,17 +97,37 @@ describe('the built package', () => {
     expect(esm).toBe('function function')
   })
 
-  it('imports as ESM through the exports map', () => {
-    const out = node([
-      '--input-type=module',
-      '-e',
-      `import { ChatSocket, SocketError } from 'miniprogram-chat-socket'; console.log(typeof ChatSocket, typeof SocketError)`,
-    ])
-    expect(out).toBe('function function')
+  // The compiler settings users have: node16/nodenext (CommonJS and ESM files) and bundler.
+  it.each([
+    ['node16, a CommonJS file', { module: 'node16', moduleResolution: 'node16' }, 'cts'],
+    ['node16, an ESM file', { module: 'node16', moduleResolution: 'node16' }, 'mts'],
+    ['bundler', { module: 'esnext', moduleResolution: 'bundler' }, 'ts'],
+  ])('every entry type-checks by name under %s resolution', (label, options, ext) => {
+    const file = `consumer-${label.replace(/\W+/g, '-')}.${ext}`
+    const lines = entries.map((name, i) => `import * as entry${i} from '${name}'\nexport const keys${i} = Object.keys(entry${i})`)
+    lines.push(
+      `import { ChatSocket, type SocketState } from 'miniprogram-chat-socket'`,
+      `import type { ChatSocketLike } from 'miniprogram-chat-socket/chat'`,
+      `declare const socket: ChatSocket`,
+      `export const state: SocketState = socket.state`,
+      // The chat layer's socket interface is met by the class, across the two entries.
+      `export const asChat: ChatSocketLike = socket`,
+    )
+    writeFileSync(join(consumer, file), lines.join('\n') + '\n')
+    const tsc = join(root, 'node_modules/typescript/bin/tsc')
+    const args = [tsc, '--noEmit', '--strict', '--skipLibCheck', 'false', '--target', 'es2020', '--types', 'node', '--lib', 'es2020,dom']
+    for (const [key, value] of Object.entries(options)) args.push(`--${key}`, value)
+    let output = ''
+    try {
+      execFileSync(process.execPath, [...args, file], { cwd: consumer, encoding: 'utf8' })
+    } catch (error) {
+      output = String((error as { stdout?: string }).stdout ?? error)
+    }
+    expect(output).toBe('')
   })
 
   it('the mini-program bundle is one self-contained CommonJS file (mitt inlined) that runs on a wx-shaped task', () => {
-    const code = readFileSync(join(root, 'miniprogram_dist/index.js'), 'utf8')
+    const code = readFileSync(join(installed, 'miniprogram_dist/index.js'), 'utf8')
     const sandbox = {
       module: { exports: {} as Record<string, unknown> },
       exports: {},
