@@ -4,7 +4,7 @@
  * `https://` origin: the socket then becomes `wss://…/ws`, and both domains must be in the
  * mini-program's legal-domain list (request, uploadFile, socket, downloadFile). See README.
  */
-import type { ReconnectOptions, HeartbeatOptions, QueueOptions } from './lib/index'
+import type { ReconnectOptions, HeartbeatOptions, PersistOptions, QueueOptions } from './lib/index'
 
 export interface AppConfig {
   /** HTTP origin of the server: login, uploads and images. Default `http://127.0.0.1:8080`. */
@@ -15,6 +15,8 @@ export interface AppConfig {
   reconnect?: ReconnectOptions
   heartbeat?: HeartbeatOptions
   queue?: QueueOptions
+  /** The socket's outbox in `wx` storage (bounds, key); `false` turns it off. Default: on, ChatSocket's bounds. */
+  persist?: Omit<PersistOptions, 'storage'> | false
   /** Messages per history page (scrolling to the top loads the next). Default 20. */
   historyPageSize?: number
   /** ms a burst of list changes is collected before one `setData`. Default 30. */

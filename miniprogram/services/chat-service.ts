@@ -11,9 +11,9 @@
 import type { AppConfig } from '../config'
 import { socketUrl } from '../config'
 import { CustomerSession, createEmitter, watchToken } from '../lib/chat/index'
-import type { ConversationClient, ImageContent } from '../lib/chat/index'
+import type { Clock, ConversationClient, ImageContent } from '../lib/chat/index'
 import { ChatSocket } from '../lib/index'
-import type { ChatSocketOptions, SocketState } from '../lib/index'
+import type { ChatSocketOptions, OutboxStorage, SocketState } from '../lib/index'
 import { Auth } from './auth'
 import type { Platform } from './platform'
 
@@ -29,7 +29,15 @@ export interface ChatServiceOptions {
   config: AppConfig
   /** Default Date.now. */
   now?: () => number
+  /** The socket's and the session's timers. Default: the global timers and Date.now. */
+  clock?: Clock
 }
+
+/** Where the socket keeps its outbox (`persist`): the app's storage (`wx.setStorageSync`), under this key. */
+export const OUTBOX_STORAGE_KEY = 'chat.outbox'
+
+/** Who I am and my conversation as last known, so the chat shows at launch before the server answers (offline too). */
+export const SESSION_STORAGE_KEY = 'chat.session'
 
 /** `POST /api/upload` failed. `status` is the HTTP status. */
 export class UploadError extends Error {
@@ -46,6 +54,7 @@ export class ChatService {
   readonly config: AppConfig
   readonly auth: Auth
   private readonly platform: Platform
+  private readonly clock: Clock | undefined
   private readonly emitter = createEmitter<ChatServiceEvents>()
   private chatSocket: ChatSocket | null = null
   private customer: CustomerSession | null = null
@@ -61,6 +70,7 @@ export class ChatService {
     }
     this.config = options.config
     this.platform = options.platform
+    this.clock = options.clock
     this.auth = new Auth(options.platform, this.server, options.now)
   }
 
@@ -97,15 +107,25 @@ export class ChatService {
   start(): CustomerSession {
     if (this.disposed) throw new Error('ChatService: start() after dispose()')
     if (this.customer !== null) return this.customer
-    const { reconnect, heartbeat, queue } = this.config
+    const { reconnect, heartbeat, queue, persist } = this.config
+    const platform = this.platform
+    // What the customer typed survives the app being killed: unacked messages are kept in
+    // storage and go out at the next launch with their original ids (the server dedups).
+    const storage: OutboxStorage = {
+      get: (key) => platform.getStorage(key),
+      set: (key, value) => platform.setStorage(key, value),
+      remove: (key) => platform.removeStorage(key),
+    }
     const options: ChatSocketOptions = {
       url: socketUrl(this.config),
       header: () => this.header(),
-      connectSocket: this.platform.connectSocket,
-      lifecycle: this.platform.lifecycle,
+      connectSocket: platform.connectSocket,
+      lifecycle: platform.lifecycle,
+      ...(persist !== false && { persist: { key: OUTBOX_STORAGE_KEY, ...persist, storage } }),
       ...(reconnect !== undefined && { reconnect }),
       ...(heartbeat !== undefined && { heartbeat }),
       ...(queue !== undefined && { queue }),
+      ...(this.clock !== undefined && { clock: this.clock }),
     }
     const socket = new ChatSocket(options)
     this.chatSocket = socket
@@ -123,9 +143,18 @@ export class ChatService {
     const session = new CustomerSession({
       socket,
       client: { historyPageSize: this.config.historyPageSize ?? 20 },
+      cached: platform.getStorage(SESSION_STORAGE_KEY),
+      ...(this.clock !== undefined && { clock: this.clock }),
     })
     this.customer = session
-    this.unsubscribes.push(session.on('error', (err) => this.emitter.emit('error', err)))
+    const keep = (): void => {
+      const snapshot = session.snapshot
+      if (snapshot !== null) platform.setStorage(SESSION_STORAGE_KEY, snapshot)
+    }
+    this.unsubscribes.push(
+      session.on('error', (err) => this.emitter.emit('error', err)),
+      session.on('conversation', keep),
+    )
     session.start().catch((err: unknown) => this.emitError(err))
     return session
   }

@@ -11,7 +11,7 @@ export function chatService(): ChatService {
   return getApp<ChatAppOption>().chat
 }
 
-export { ChatService, UploadError } from './chat-service'
+export { ChatService, UploadError, OUTBOX_STORAGE_KEY, SESSION_STORAGE_KEY } from './chat-service'
 export type { ChatServiceEvents, ChatServiceOptions } from './chat-service'
 export { Auth, LoginError, AUTH_STORAGE_KEY, DEVICE_CODE_KEY } from './auth'
 export { wxPlatform, WxError } from './platform'

@@ -22,7 +22,7 @@ import { systemClock } from '../clock'
 import { createEmitter } from '../emitter'
 import { createLocalIdGenerator } from './local-id'
 import { MessageList } from './message-list'
-import type { ListChange, ListMessage } from './message-list'
+import type { ListChange, ListMessage, PendingMessage } from './message-list'
 import { parseConversation, parseConversationEvent, parseMessage, parseMessagePage, parseSender } from './parse'
 import { TypingIndicator, TypingThrottle } from './typing'
 import type { ChatMessage, ChatSocketLike, Conversation, ConversationEvent, ImageContent, MessageKind, Sender, User } from './types'
@@ -163,6 +163,7 @@ export class ConversationClient {
       this.list.on('change', (change) => this.emitter.emit('change', change)),
       socket.on('open', () => this.onOpen()),
     )
+    this.adoptRestored()
     if (options.routed !== true) {
       this.unsubscribes.push(
         socket.on('message', (frame) => {
@@ -296,7 +297,8 @@ export class ConversationClient {
     if (this.disposed || target <= this.myReadSeq) return Promise.resolve()
     this.myReadSeq = target
     this.emitRead()
-    return this.socket.send({ type: 'read', conversationId: this.id, seq: target }).then(
+    // Not kept in the outbox: the next run marks read again anyway.
+    return this.socket.send({ type: 'read', conversationId: this.id, seq: target }, { persist: false }).then(
       () => {
         this.confirmedReadSeq = Math.max(this.confirmedReadSeq, target)
       },
@@ -352,10 +354,25 @@ export class ConversationClient {
     return this.transmit(item)
   }
 
-  private async transmit(item: ListMessage, attempt = 0): Promise<ListMessage> {
+  /**
+   * My messages of this conversation that a killed run of the app left in the socket's outbox:
+   * shown again as 'sending' (at their original time, after what is held), settled by the
+   * socket's replay of them (`result`): sent, or failed and resendable like any other.
+   */
+  private adoptRestored(): void {
+    for (const restored of this.socket.restored ?? []) {
+      const pending = pendingOf(restored.frame, this.id)
+      if (pending === null || this.list.get(pending.id) !== undefined) continue
+      const item = this.list.addPending({ ...pending, conversationId: this.id, ts: restored.queuedAt, from: senderOf(this.user) })
+      void this.transmit(item, 0, restored.result)
+    }
+  }
+
+  /** Sends `item` (or, for a restored one, waits for the socket's replay of it: `sending`) and applies the outcome. */
+  private async transmit(item: ListMessage, attempt = 0, sending?: Promise<Frame>): Promise<ListMessage> {
     const frame = messageFrame(this.id, item)
     try {
-      const ack = await this.socket.send(frame)
+      const ack = await (sending ?? this.socket.send(frame))
       if (this.disposed) return this.list.get(item.id) ?? item
       const { seq, ts } = ack
       if (typeof seq === 'number' && typeof ts === 'number') {
@@ -541,6 +558,20 @@ function messageFrame(conversationId: string, item: ListMessage): MessageFrame {
   const base = { type: 'message' as const, id: item.id, conversationId }
   if (item.kind === 'image' && item.image !== undefined) return { ...base, kind: 'image', image: { ...item.image } }
   return { ...base, kind: 'text', text: item.text ?? '' }
+}
+
+/** The content of a restored message frame of conversation `id`, or null for anything else. */
+function pendingOf(frame: Frame, id: string): Pick<PendingMessage, 'id' | 'kind' | 'text' | 'image'> | null {
+  if (frame.type !== 'message' || frame.conversationId !== id || typeof frame.id !== 'string') return null
+  if (frame.kind === 'text' && typeof frame.text === 'string') return { id: frame.id, kind: 'text', text: frame.text }
+  const image = frame.image as Partial<ImageContent> | undefined
+  if (frame.kind === 'image' && typeof image === 'object' && image !== null && typeof image.url === 'string') {
+    const content: ImageContent = { url: image.url }
+    if (typeof image.width === 'number') content.width = image.width
+    if (typeof image.height === 'number') content.height = image.height
+    return { id: frame.id, kind: 'image', image: content }
+  }
+  return null
 }
 
 function readSeqOf(conversation: Conversation, role: User['role']): number {

@@ -9,7 +9,7 @@ import type { ConversationClientOptions } from './conversation-client'
 import { createEmitter } from '../emitter'
 import { conversationIdOf } from '../protocol'
 import type { Frame } from '../types'
-import { parseConversation, parseConversationEvent, parseConversationReply, parseConversations } from './parse'
+import { isObject, parseConversation, parseConversationEvent, parseConversationReply, parseConversations, parseUser } from './parse'
 import { SessionFetch, requireSocket } from './session-fetch'
 import type { ChatSocketLike, Conversation, ConversationEvent, ConversationStatus, User } from './types'
 
@@ -24,6 +24,19 @@ export interface CustomerSessionOptions {
   /** Default: the global timers and `Date.now`. */
   clock?: Clock
   client?: ClientSettings
+  /**
+   * What a previous run knew (who I am, my conversation), e.g. kept in storage by the app:
+   * the conversation's client is there at once, before the `session` reply, so the chat
+   * (and messages restored from the socket's outbox) shows offline at launch. Read
+   * defensively; the `session` reply replaces it.
+   */
+  cached?: unknown
+}
+
+/** What `cached` holds: `{ user, conversation }`, as `snapshot` gives it. */
+export interface CachedSession {
+  user: User
+  conversation: Conversation | null
 }
 
 /** `'none'` until the customer has a conversation. */
@@ -68,6 +81,16 @@ export class CustomerSession {
       onError: (err) => this.emitError(err),
     })
     this.unsubscribes = [this.socket.on('message', (frame) => this.onFrame(frame))]
+    const cached = parseCached(options.cached)
+    if (cached !== null) {
+      this.me = cached.user
+      this.adopt(cached.conversation, null, false)
+    }
+  }
+
+  /** Who I am and my conversation, for `cached` at the next start (null before the first `session` reply or cache). */
+  get snapshot(): CachedSession | null {
+    return this.me === null ? null : { user: this.me, conversation: this.current }
   }
 
   on<K extends keyof CustomerSessionEvents>(type: K, handler: (event: CustomerSessionEvents[K]) => void): () => void {
@@ -205,4 +228,13 @@ export class CustomerSession {
   private assertLive(what: string): void {
     if (this.disposed) throw new Error(`CustomerSession: ${what} after dispose()`)
   }
+}
+
+function parseCached(value: unknown): CachedSession | null {
+  if (!isObject(value)) return null
+  const user = parseUser(value.user)
+  if (user?.role !== 'customer') return null
+  const conversation = value.conversation === null ? null : parseConversation(value.conversation)
+  if (conversation !== null && conversation.customer.id !== user.id) return null
+  return { user, conversation }
 }

@@ -26,7 +26,7 @@ export { ConversationClient, MAX_TEXT_LENGTH, peerRole } from './conversation-cl
 export { textLength } from '../protocol'
 export type { ConversationClientEvents, ConversationClientOptions, ConversationClientState } from './conversation-client'
 export { CustomerSession } from './customer-session'
-export type { ClientSettings, CustomerSessionEvents, CustomerSessionOptions, CustomerStatus } from './customer-session'
+export type { CachedSession, ClientSettings, CustomerSessionEvents, CustomerSessionOptions, CustomerStatus } from './customer-session'
 export { AgentDesk } from './agent-desk'
 export type { AgentDeskEvents, AgentDeskOptions, DeskConversation } from './agent-desk'
 export { TIME_LABEL_GAP, formatTimeLabel, shouldShowTime } from './time-label'

@@ -3,7 +3,7 @@
  * Types only: nothing here runs.
  */
 import type { ChatRequest, ClientFrame, Outgoing } from '../protocol'
-import type { ChatSocketEvents, Frame, SendOptions, SocketState } from '../types'
+import type { ChatSocketEvents, Frame, RestoredSend, SendOptions, SocketState } from '../types'
 
 export type {
   AgentPresence,
@@ -33,4 +33,9 @@ export interface ChatSocketLike {
   request(msg: Outgoing<ChatRequest>, opts?: SendOptions): Promise<unknown>
   /** A fresh message id as the socket's own sends get (`ChatSocket.nextId`). Optional. */
   nextId?(): string
+  /**
+   * Sends a killed run of the app left in the socket's `persist` outbox (`ChatSocket.restored`).
+   * A conversation client shows its own messages among them as 'sending' and settles them by their `result`.
+   */
+  readonly restored?: readonly RestoredSend[]
 }

@@ -5,7 +5,7 @@
 import type { ChatSocketLike } from '../../src/chat'
 import { createEmitter } from '../../src/emitter'
 import { SocketError, type ErrorCode } from '../../src/errors'
-import type { ChatSocketEvents, Frame, SendOptions, SocketState } from '../../src/types'
+import type { ChatSocketEvents, Frame, RestoredSend, SendOptions, SocketState } from '../../src/types'
 
 export interface FakeCall {
   kind: 'send' | 'request'
@@ -19,6 +19,8 @@ export interface FakeCall {
 export class FakeChatSocket implements ChatSocketLike {
   state: SocketState
   readonly calls: FakeCall[] = []
+  /** What `ChatSocket.restored` would hold: set by the test before the client is made. */
+  restored: RestoredSend[] = []
   /** The same emitter as ChatSocket's: a throwing handler does not stop the others. */
   private readonly emitter = createEmitter<ChatSocketEvents>()
   private counter = 0

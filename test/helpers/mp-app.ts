@@ -4,6 +4,8 @@
  * `App()` so pages find it through `getApp()`, exactly as app.ts does on a phone.
  */
 import type { AppConfig } from '../../miniprogram/config'
+import type { Clock } from '../../src/clock'
+import { KillableClock } from './killable-clock'
 import { ChatService, wxPlatform } from '../../miniprogram/services/index'
 import type { ChatAppOption } from '../../miniprogram/services/index'
 import type { MessageView } from '../../miniprogram/pages/chat/message-view'
@@ -20,16 +22,31 @@ export const FAST_RECONNECT = { minDelay: 20, maxDelay: 200, minUptime: 100 }
 export interface CustomerApp {
   env: WxEnv
   service: ChatService
-  /** Closes the socket (like killing the app) and removes temp files. */
+  /** Closes the socket (the app shutting down cleanly) and removes temp files. */
   dispose(): void
+  /**
+   * WeChat kills the app: no close(), no onUnload. Every timer of the app is dropped and its
+   * sockets are cut; the storage stays (see `nextLaunch`). Only for apps started with a
+   * KillableClock (the default).
+   */
+  kill(): void
 }
 
-/** Installs `env` (a fresh one by default: a new customer) as `wx` and registers an app on `server`. */
-export function startCustomerApp(server: ChatServer, config: Partial<AppConfig> = {}, env: WxEnv = createWxEnv()): CustomerApp {
+/**
+ * Installs `env` (a fresh one by default: a new customer) as `wx` and registers an app on
+ * `server`. Its socket and session run on `clock` (a KillableClock by default, so `kill()` works).
+ */
+export function startCustomerApp(
+  server: ChatServer,
+  config: Partial<AppConfig> = {},
+  env: WxEnv = createWxEnv(),
+  clock: Clock = new KillableClock(),
+): CustomerApp {
   Object.assign(wx, env.api)
   const service = new ChatService({
     platform: wxPlatform(wx),
     config: { server: server.url, reconnect: FAST_RECONNECT, ...config },
+    clock,
   })
   App<ChatAppOption>({ chat: service })
   return {
@@ -38,7 +55,20 @@ export function startCustomerApp(server: ChatServer, config: Partial<AppConfig> 
     dispose: () => {
       service.dispose()
     },
+    kill: () => {
+      if (!(clock instanceof KillableClock)) throw new Error('kill(): the app was started with a clock that cannot be killed')
+      clock.kill()
+      for (const task of env.sockets.tasks) task.ws.terminate()
+    },
   }
+}
+
+/** The phone after the app was killed: a new `wx` with the same storage (token, outbox, session), as the next launch sees it. */
+export function nextLaunch(env: WxEnv): WxEnv {
+  const next = createWxEnv()
+  next.loginPrefix = env.loginPrefix
+  for (const [key, value] of env.storage) next.storage.set(key, value)
+  return next
 }
 
 /** Waits until the chat page shows the customer's conversation, loaded; returns its id. */

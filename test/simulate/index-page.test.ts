@@ -52,7 +52,14 @@ it('app.ts logs in on launch, and the entry page follows the conversation from è
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('../../miniprogram/app')
   const app = getApp<ChatAppOption>()
-  apps.push({ env, service: app.chat, dispose: () => app.chat.dispose() })
+  apps.push({
+    env,
+    service: app.chat,
+    dispose: () => app.chat.dispose(),
+    kill: () => {
+      throw new Error('app.ts runs on the global timers')
+    },
+  })
   app.onLaunch?.({
     path: 'pages/index/index',
     query: {},

@@ -1,6 +1,7 @@
 import { ConversationClient } from '../../../src/chat'
 import type { ConversationClientOptions, ConversationClientState, ListChange, ListMessage, Sender } from '../../../src/chat'
 import { SocketError } from '../../../src/errors'
+import type { AckFrame, Frame } from '../../../src/types'
 import { agent, conversation, customer, message, messages, sender, T0 } from '../../helpers/chat-fixtures'
 import { FakeChatSocket, flushPromises } from '../../helpers/fake-chat-socket'
 
@@ -399,6 +400,68 @@ describe('ConversationClient', () => {
       const { client } = await loaded()
       expect(() => client.resend('m-1')).toThrow(RangeError)
       expect(() => client.resend('nope')).toThrow(RangeError)
+    })
+  })
+
+  describe('messages restored from the socket’s outbox', () => {
+    function restoredSend(frame: Frame & { id: string }, queuedAt = T0 - 60_000) {
+      let settle!: { resolve: (f: Frame) => void; reject: (e: Error) => void }
+      const result = new Promise<Frame>((resolve, reject) => (settle = { resolve, reject }))
+      return { entry: { id: frame.id, frame, queuedAt, result: result as Promise<AckFrame> }, settle }
+    }
+
+    it('shows my restored messages of this conversation as sending at their time, and settles them by the replay’s outcome', async () => {
+      const socket = new FakeChatSocket()
+      const text = restoredSend({ type: 'message', id: 'old-1', conversationId: 'conv_1', kind: 'text', text: '离线时写的' })
+      const image = restoredSend({
+        type: 'message',
+        id: 'old-2',
+        conversationId: 'conv_1',
+        kind: 'image',
+        image: { url: '/uploads/a.png', width: 3 },
+      })
+      const other = restoredSend({ type: 'message', id: 'else', conversationId: 'conv_9', kind: 'text', text: '别的会话' })
+      const read = restoredSend({ type: 'read', id: 'r-1', conversationId: 'conv_1', seq: 3 })
+      socket.restored = [text.entry, image.entry, other.entry, read.entry]
+      const { client } = setup({}, socket)
+      expect(client.messages).toEqual([
+        expect.objectContaining({
+          id: 'old-1',
+          kind: 'text',
+          text: '离线时写的',
+          ts: T0 - 60_000,
+          status: 'sending',
+          mine: true,
+          seq: null,
+        }),
+        expect.objectContaining({ id: 'old-2', kind: 'image', image: { url: '/uploads/a.png', width: 3 }, status: 'sending' }),
+      ])
+      expect(socket.frames('message')).toEqual([]) // the socket resends them itself: nothing sent twice
+      text.settle.resolve({ type: 'ack', id: 'old-1', conversationId: 'conv_1', seq: 4, ts: T0 })
+      image.settle.reject(new SocketError('SERVER', 'closed', { serverCode: 'CLOSED' }))
+      await flushPromises()
+      expect(client.messages.map((m) => [m.id, m.status])).toEqual([
+        ['old-1', 'sent'],
+        ['old-2', 'failed'],
+      ])
+      // A failed restored message is resent like any other.
+      void client.resend('old-2')
+      expect(socket.take('message').frame).toMatchObject({ id: 'old-2', kind: 'image', image: { url: '/uploads/a.png', width: 3 } })
+    })
+
+    it('is settled by the history page when the server already had it (acked before the kill, the ack lost)', async () => {
+      const socket = new FakeChatSocket()
+      const text = restoredSend({ type: 'message', id: 'm-3', conversationId: 'conv_1', kind: 'text', text: 'message 3' })
+      socket.restored = [text.entry]
+      const { client } = setup({}, socket)
+      void client.load()
+      await flushPromises()
+      socket.reply(socket.take('history'), { messages: messages(1, 3), hasMore: false })
+      await flushPromises()
+      expect(client.messages.map((m) => m.id)).toEqual(['m-1', 'm-2', 'm-3'])
+      text.settle.resolve({ type: 'ack', id: 'm-3', conversationId: 'conv_1', seq: 3, ts: T0, duplicate: true })
+      await flushPromises()
+      expect(client.messages.map((m) => m.id)).toEqual(['m-1', 'm-2', 'm-3'])
     })
   })
 

@@ -37,6 +37,39 @@ describe('CustomerSession', () => {
     })
   })
 
+  describe('cached', () => {
+    it('shows the cached conversation at once, before the session reply, and lets the reply replace it', async () => {
+      const socket = new FakeChatSocket('reconnecting')
+      const session = new CustomerSession({ socket, cached: { user: customer, conversation: conversation({ status: 'open' }) } })
+      expect(session.user).toEqual(customer)
+      expect(session.status).toBe('open')
+      expect(session.client?.id).toBe('conv_1')
+      expect(session.snapshot).toEqual({ user: customer, conversation: conversation({ status: 'open' }) })
+      const user = session.start()
+      await flushPromises()
+      // Closed while the app was away: the session holds no conversation that is not closed.
+      socket.reply(socket.take('session'), { user: customer, conversations: [] })
+      await user
+      expect(session.status).toBe('closed')
+      expect(session.client?.id).toBe('conv_1')
+    })
+
+    it('ignores a cache that is not a customer’s, or whose conversation is someone else’s', () => {
+      const socket = new FakeChatSocket()
+      for (const cached of [
+        null,
+        'x',
+        { user: agent, conversation: null },
+        { user: customer, conversation: conversation({ customer: { id: 'c_9', name: 'x' } }) },
+      ]) {
+        const session = new CustomerSession({ socket, cached })
+        expect(session.user).toBeNull()
+        expect(session.client).toBeNull()
+        session.dispose()
+      }
+    })
+  })
+
   describe('start', () => {
     it('asks session and resolves with me; no conversation yet means status none', async () => {
       const { session } = await started()
