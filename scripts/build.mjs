@@ -13,7 +13,7 @@ import { rollup } from 'rollup'
 import { dts } from 'rollup-plugin-dts'
 import { execFileSync } from 'node:child_process'
 import { builtinModules } from 'node:module'
-import { cpSync, mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs'
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -28,8 +28,10 @@ rmSync(at('miniprogram_dist'), { recursive: true, force: true })
 // carry the source once per format; src/ itself is not shipped either (package.json "files").
 const common = { bundle: true, sourcemap: true, sourcesContent: false, logLevel: 'warning' }
 /**
- * `platform`: 'neutral' for what runs in a mini-program, a browser and Node alike (ES2017, the
- * base library's JS engines); 'node' for the Node-only testing kit (Node 18, the engines floor).
+ * `platform`: 'neutral' for what runs in a mini-program, a browser and Node alike (ES2018: object
+ * spread and rest stay native; WeChat runs ES2018 syntax from base library 2.30.0 on, iOS 13 and
+ * Chrome 86 in the data of wechat-miniprogram/miniprogram-compat; `?.` and `??` are still lowered;
+ * older targets: devtools "ES6 转 ES5"); 'node' for the Node-only testing kit (Node 18, the engines floor).
  * `miniprogram`: also bundled into miniprogram_dist/ (the mini-program entry of `.` is src/miniprogram.ts).
  */
 const entries = [
@@ -41,7 +43,7 @@ const entries = [
 
 /** Packages the published bundles load at run time instead of inlining (dependencies and optional peers). */
 const external = ['mitt', 'ws', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)]
-const targets = { neutral: 'es2017', node: 'node18' }
+const targets = { neutral: 'es2018', node: 'node18' }
 
 for (const entry of entries) {
   const options = { ...common, entryPoints: [at(entry.in)], platform: entry.platform, target: targets[entry.platform], external }
@@ -74,22 +76,36 @@ for (const format of ['cjs', 'esm']) {
 }
 await bundle.close()
 
-// Mini-program bundles: CommonJS, mitt inlined, ES2017. The socket entry leaves out the
-// browser and Node adapters; its types are those of src/miniprogram.ts.
+// Mini-program bundles: CommonJS, mitt inlined, ES2018. The socket entry leaves out the browser
+// and Node adapters; its types are those of src/miniprogram.ts. Two things keep them small:
+// - Private members are renamed (esbuild mangleProps): the names declared `private` in the
+//   declarations tsc just wrote, less every word the public declarations use, so no option,
+//   event field, frame field or platform API name can be touched.
+// - esbuild writes ESM and its final `export { a as A }` becomes `module.exports = { A: a }`:
+//   esbuild's own CommonJS output adds interop helpers that cost ~230 B gzip.
+const mangleProps = privateNames(at('build/types'))
 const miniprogramEntries = entries.filter((e) => e.miniprogram)
 for (const entry of miniprogramEntries) {
   const outfile = at('miniprogram_dist', `${entry.out}.js`)
-  await build({
+  const result = await build({
     ...common,
     sourcemap: false,
     platform: 'neutral',
-    target: 'es2017',
+    target: targets.neutral,
     entryPoints: [at(entry.miniprogram)],
-    outfile,
-    format: 'cjs',
+    write: false,
+    format: 'esm',
     minify: true,
     legalComments: 'none',
+    mangleProps,
+    metafile: true,
   })
+  mkdirSync(dirname(outfile), { recursive: true })
+  writeFileSync(outfile, esmToCommonJs(result.outputFiles[0].text))
+  // Bytes per source module, for the bundle benchmark (bench/bundle-size.ts).
+  const meta = at('build/bundle-meta', `${entry.out}.json`)
+  mkdirSync(dirname(meta), { recursive: true })
+  writeFileSync(meta, JSON.stringify(result.metafile))
 }
 cpSync(at('build/types'), at('miniprogram_dist'), { recursive: true, filter: (src) => !src.includes('/testing') })
 writeFileSync(at('miniprogram_dist/index.d.ts'), "export * from './miniprogram'\n")
@@ -101,3 +117,42 @@ if (existsSync(at('miniprogram'))) {
   cpSync(at('miniprogram_dist'), at('miniprogram/lib'), { recursive: true })
 }
 console.log('built dist/, miniprogram_dist/ and miniprogram/lib/')
+
+/** Names declared `private` in the .d.ts files under `dir`, minus every word of their public lines (comments aside), as one RegExp. */
+function privateNames(dir) {
+  const privates = new Set()
+  const publicWords = new Set()
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name)
+      if (e.isDirectory()) walk(p)
+      else if (e.name.endsWith('.d.ts')) {
+        const text = readFileSync(p, 'utf8')
+          .replace(/\/\*[\s\S]*?\*\//g, '')
+          .replace(/\/\/.*$/gm, '')
+        for (const line of text.split('\n')) {
+          const m = /^\s*private (?:readonly )?(\w+)/.exec(line)
+          if (m) privates.add(m[1])
+          else for (const w of line.match(/\w+/g) ?? []) publicWords.add(w)
+        }
+      }
+    }
+  }
+  walk(dir)
+  const names = [...privates].filter((n) => !publicWords.has(n)).sort()
+  return new RegExp(`^(?:${names.join('|')})$`)
+}
+
+/** esbuild's minified ESM ends with one `export{a as A,b};`: turn it into `module.exports={A:a,b:b};`. */
+function esmToCommonJs(code) {
+  const m = /export\s*\{([^}]*)\};?\s*$/.exec(code)
+  const rest = m ? code.slice(0, m.index).replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '') : ''
+  if (!m || /\bimport\b|\bexport\b/.test(rest)) {
+    throw new Error('esmToCommonJs: expected one export statement at the end of a bundle without imports')
+  }
+  const pairs = m[1].split(',').map((part) => {
+    const [local, exported = local] = part.trim().split(/\s+as\s+/)
+    return `${exported}:${local}`
+  })
+  return `"use strict";${code.slice(0, m.index)}module.exports={${pairs.join(',')}};\n`
+}

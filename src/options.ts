@@ -71,92 +71,89 @@ function globalWx(): WxLike | undefined {
   return typeof g.wx === 'object' && g.wx !== null ? g.wx : undefined
 }
 
-/** Throws `TypeError` (wrong type) or `RangeError` (right type, bad value), naming the option. */
-/** A wrong value as an error message names it: a primitive as itself, an object or function by its type. */
+/** A wrong value in a message: a primitive as itself, an object or function by its type. */
 function shown(value: unknown): string {
   return (typeof value === 'object' && value !== null) || typeof value === 'function' ? typeof value : String(value)
 }
 
-function fail(range: boolean, name: string, what: string): never {
+/** Throws `TypeError` (wrong type) or `RangeError` (right type, bad value), naming the option. */
+function fail(name: string, what: string, range?: boolean): never {
   const message = `ChatSocket: options.${name} ${what}`
   throw range ? new RangeError(message) : new TypeError(message)
 }
 
-interface NumberRule {
-  /** Smallest allowed value. */
-  min: number
-  /** `min` itself is not allowed (a positive interval). */
-  above?: boolean
-  max?: number
-  int?: boolean
-  /** Infinity is allowed (e.g. maxAttempts). */
-  inf?: boolean
-}
+/** Flags of a number rule: `min` itself is excluded; whole numbers only; Infinity allowed. */
+const ABOVE = 1
+const INT = 2
+const INF = 4
 
-function num(name: string, value: unknown, rule: NumberRule): number {
-  if (typeof value !== 'number' || value !== value) fail(false, name, `must be a number, got ${shown(value)}`)
-  const ok =
-    (rule.above ? value > rule.min : value >= rule.min) &&
-    value <= (rule.max ?? Infinity) &&
-    (value === Infinity ? !!rule.inf : !rule.int || Number.isInteger(value))
-  if (!ok) {
-    const bounds = `${rule.above ? '>' : '>='} ${rule.min}${rule.max === undefined ? '' : ` and <= ${rule.max}`}`
-    fail(true, name, `must be ${rule.int ? 'a whole number' : 'a number'} ${bounds}${rule.inf ? ' (or Infinity)' : ''}, got ${value}`)
+/**
+ * Checks a number against `min` (and `max`) and the flags. The message names the option and
+ * the rule, e.g. `options.queue.maxSize must be an integer >= 1, got 0`. Rules are flags, not
+ * objects, so the mini-program bundle carries one short function for every number option.
+ */
+function num(name: string, value: unknown, min: number, flags = 0, max = Infinity): number {
+  if (typeof value !== 'number' || value !== value) fail(name, `must be a number, got ${shown(value)}`)
+  if (
+    !(flags & ABOVE ? value > min : value >= min) ||
+    value > max ||
+    (value === Infinity ? !(flags & INF) : flags & INT && !Number.isInteger(value))
+  ) {
+    const rule = `${flags & ABOVE ? '>' : '>='} ${min}${max < Infinity ? ` and <= ${max}` : ''}${flags & INF ? ' or Infinity' : ''}`
+    fail(name, `must be ${flags & INT ? 'an integer' : 'a number'} ${rule}, got ${value}`, true)
   }
   return value
 }
 
-const MS: NumberRule = { min: 0, above: true }
-const MS0: NumberRule = { min: 0 }
-
 function bool(name: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback
-  if (typeof value !== 'boolean') fail(false, name, `must be true or false, got ${shown(value)}`)
+  if (typeof value !== 'boolean') fail(name, `must be true or false, got ${shown(value)}`)
   return value
 }
 
 function fn<T>(name: string, value: unknown): T {
-  if (typeof value !== 'function') fail(false, name, `must be a function, got ${typeof value}`)
+  if (typeof value !== 'function') fail(name, `must be a function, got ${typeof value}`)
   return value as T
 }
 
 /** A nested options object merged over its defaults (undefined fields count as absent), or false. */
 function section<T extends object>(name: string, value: unknown, defaults: T, allowFalse: boolean): T | false {
   if (value === false && allowFalse) return false
-  if (value === undefined) return { ...defaults }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    fail(false, name, `must be an object${allowFalse ? ' or false' : ''}`)
+  const merged = Object.assign({}, defaults)
+  if (value === undefined) return merged
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(name, `must be an object${allowFalse ? ' or false' : ''}`)
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key]
+    if (v !== undefined) (merged as Record<string, unknown>)[key] = v
   }
-  const merged = { ...defaults }
-  for (const [key, v] of Object.entries(value)) if (v !== undefined) (merged as Record<string, unknown>)[key] = v
   return merged
 }
 
 function resolveHeartbeat(value: unknown): Required<HeartbeatOptions> | false {
   const h = section<Required<HeartbeatOptions>>('heartbeat', value, DEFAULTS.heartbeat, true)
-  return h && { interval: num('heartbeat.interval', h.interval, MS), timeout: num('heartbeat.timeout', h.timeout, MS) }
+  return h && { interval: num('heartbeat.interval', h.interval, 0, ABOVE), timeout: num('heartbeat.timeout', h.timeout, 0, ABOVE) }
 }
 
 function resolveReconnect(value: unknown): Required<ReconnectOptions> | false {
   const r = section<Required<ReconnectOptions>>('reconnect', value, DEFAULTS.reconnect, true)
   if (!r) return false
-  const maxDelay = num('reconnect.maxDelay', r.maxDelay, MS0)
+  const maxDelay = num('reconnect.maxDelay', r.maxDelay, 0)
   return {
-    minDelay: num('reconnect.minDelay', r.minDelay, { min: 0, max: maxDelay }),
+    minDelay: num('reconnect.minDelay', r.minDelay, 0, 0, maxDelay),
     maxDelay,
-    factor: num('reconnect.factor', r.factor, { min: 1 }),
-    jitter: num('reconnect.jitter', r.jitter, { min: 0, max: 1 }),
-    maxAttempts: num('reconnect.maxAttempts', r.maxAttempts, { min: 0, int: true, inf: true }),
-    minUptime: num('reconnect.minUptime', r.minUptime, MS0),
+    factor: num('reconnect.factor', r.factor, 1),
+    jitter: num('reconnect.jitter', r.jitter, 0, 0, 1),
+    maxAttempts: num('reconnect.maxAttempts', r.maxAttempts, 0, INT | INF),
+    minUptime: num('reconnect.minUptime', r.minUptime, 0),
   }
 }
 
 function resolveQueue(value: unknown): Required<QueueOptions> {
   const q = section<Required<QueueOptions>>('queue', value, DEFAULTS.queue, false) as Required<QueueOptions>
   return {
-    maxSize: num('queue.maxSize', q.maxSize, { min: 1, int: true }),
-    sendTimeout: num('queue.sendTimeout', q.sendTimeout, { ...MS, inf: true }),
-    offlineTimeout: num('queue.offlineTimeout', q.offlineTimeout, { ...MS, inf: true }),
+    maxSize: num('queue.maxSize', q.maxSize, 1, INT),
+    sendTimeout: num('queue.sendTimeout', q.sendTimeout, 0, ABOVE | INF),
+    offlineTimeout: num('queue.offlineTimeout', q.offlineTimeout, 0, ABOVE | INF),
   }
 }
 
@@ -181,21 +178,19 @@ function wxStorage(): OutboxStorage | null {
 function resolvePersist(value: unknown): ResolvedPersist | null {
   if (value === undefined || value === false) return null
   if (value !== true && (typeof value !== 'object' || value === null || Array.isArray(value))) {
-    fail(false, 'persist', `must be true, false or an object ({storage, key, maxEntries, maxBytes}), got ${shown(value)}`)
+    fail('persist', `must be true, false or an object ({storage, key, maxEntries, maxBytes}), got ${shown(value)}`)
   }
   const p = (value === true ? {} : section<PersistOptions>('persist', value, {}, false)) as PersistOptions
   const storage = p.storage ?? wxStorage()
-  if (storage === null) fail(false, 'persist.storage', 'is required outside WeChat: an object with get, set and remove functions')
-  if (typeof storage !== 'object' || storage === null)
-    fail(false, 'persist.storage', 'must be an object with get, set and remove functions')
-  hasFunctions('persist.storage', storage, ['get', 'set', 'remove'])
+  if (storage === null) fail('persist.storage', 'is required outside WeChat: an object with get, set and remove functions')
+  hasFunctions('persist.storage', storage, 'get set remove')
   const key = p.key ?? DEFAULTS.persist.key
-  if (typeof key !== 'string' || key === '') fail(false, 'persist.key', `must be a non-empty string, got ${shown(key)}`)
+  if (typeof key !== 'string' || key === '') fail('persist.key', `must be a non-empty string, got ${shown(key)}`)
   return {
     storage,
     key,
-    maxEntries: num('persist.maxEntries', p.maxEntries ?? DEFAULTS.persist.maxEntries, { min: 1, int: true }),
-    maxBytes: num('persist.maxBytes', p.maxBytes ?? DEFAULTS.persist.maxBytes, { min: 1, int: true }),
+    maxEntries: num('persist.maxEntries', p.maxEntries ?? DEFAULTS.persist.maxEntries, 1, INT),
+    maxBytes: num('persist.maxBytes', p.maxBytes ?? DEFAULTS.persist.maxBytes, 1, INT),
   }
 }
 
@@ -205,47 +200,42 @@ function resolveLifecycle(value: unknown): LifecycleHost | null {
     return wx && typeof wx.onAppShow === 'function' ? wx : null
   }
   if (value === false) return null
-  if (typeof value !== 'object' || value === null)
-    fail(false, 'lifecycle', 'must be a boolean or an object with onAppHide/onAppShow/onNetworkStatusChange')
+  if (typeof value !== 'object' || value === null) fail('lifecycle', 'must be a boolean or an object like wx (onAppHide, onAppShow…)')
   return value
 }
 
-function hasFunctions(name: string, value: object, keys: string[]): void {
-  for (const key of keys) {
-    if (typeof (value as Record<string, unknown>)[key] !== 'function') fail(false, name, `must have a ${key} function`)
+/** `value` has a function for each of the space-separated `keys`. */
+function hasFunctions<T>(name: string, value: unknown, keys: string): T {
+  for (const key of keys.split(' ')) {
+    if (typeof (value as Record<string, unknown> | null)?.[key] !== 'function') fail(name, `must have a ${key} function`)
   }
+  return value as T
 }
 
 /** Validates user options once, at construction, and merges them over DEFAULTS. */
 export function resolveOptions(options: ChatSocketOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('ChatSocket: options must be an object with at least a url')
   const o = options as unknown as Record<string, unknown>
-  for (const key of Object.keys(o)) if (!KNOWN.includes(key)) fail(false, key, 'is not a ChatSocket option')
+  for (const key of Object.keys(o)) if (!KNOWN.includes(key)) fail(key, 'is not a ChatSocket option')
   const { url, header, protocols } = o
-  if (!(typeof url === 'string' && url) && typeof url !== 'function') {
-    fail(false, 'url', 'is required: a ws:// or wss:// URL, or a function returning one (or a Promise of one)')
-  }
+  if (!(typeof url === 'string' && url) && typeof url !== 'function') fail('url', 'is required: a ws(s):// URL or a function giving one')
   if (header !== undefined && typeof header !== 'function' && (typeof header !== 'object' || header === null)) {
-    fail(false, 'header', 'must be an object of strings or a function returning one')
+    fail('header', 'must be an object of strings or a function giving one')
   }
   if (protocols !== undefined && (!Array.isArray(protocols) || protocols.some((p) => typeof p !== 'string'))) {
-    fail(false, 'protocols', 'must be an array of strings')
+    fail('protocols', 'must be an array of strings')
   }
   let connectSocket = o.connectSocket
   if (connectSocket === undefined) {
     const wx = globalWx()
-    if (!wx || typeof wx.connectSocket !== 'function') {
-      fail(false, 'connectSocket', 'is required outside WeChat: pass createWebConnectSocket() or createNodeConnectSocket(WebSocket)')
-    }
+    if (!wx || typeof wx.connectSocket !== 'function') fail('connectSocket', 'is required outside WeChat (e.g. createWebConnectSocket())')
     connectSocket = wx.connectSocket.bind(wx)
   }
   const random = o.random === undefined ? Math.random : fn<() => number>('random', o.random)
-  const clock = (o.clock ?? systemClock) as Clock
-  hasFunctions('clock', clock, ['now', 'setTimeout', 'clearTimeout'])
-  const codec = (o.codec ?? jsonCodec) as Codec
-  hasFunctions('codec', codec, ['encode', 'decode'])
+  const clock = hasFunctions<Clock>('clock', o.clock ?? systemClock, 'now setTimeout clearTimeout')
+  const codec = hasFunctions<Codec>('codec', o.codec ?? jsonCodec, 'encode decode')
   const passThrough: ResolvedOptions['passThrough'] = {
-    timeout: o.timeout === undefined ? DEFAULTS.timeout : num('timeout', o.timeout, MS),
+    timeout: o.timeout === undefined ? DEFAULTS.timeout : num('timeout', o.timeout, 0, ABOVE),
   }
   if (protocols !== undefined) passThrough.protocols = protocols as string[]
   if (o.tcpNoDelay !== undefined) passThrough.tcpNoDelay = bool('tcpNoDelay', o.tcpNoDelay, false)
