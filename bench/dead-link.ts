@@ -47,7 +47,7 @@ async function detection(): Promise<number> {
   await socket.connect()
   const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(performance.now())))
   const frozenAt = performance.now()
-  server.freeze()
+  server.stopAnswering()
   const at = await closed
   socket.close()
   await server.stop()

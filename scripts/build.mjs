@@ -42,13 +42,19 @@ const entries = [
 ].filter((e) => existsSync(at(e.in)))
 
 /** Packages the published bundles load at run time instead of inlining (dependencies and optional peers). */
-const external = ['mitt', 'ws', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)]
+const external = ['mitt', 'ws', 'miniprogram-simulate', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)]
 const targets = { neutral: 'es2018', node: 'node18' }
 
 for (const entry of entries) {
   const options = { ...common, entryPoints: [at(entry.in)], platform: entry.platform, target: targets[entry.platform], external }
   await build({ ...options, outfile: at('dist/cjs', `${entry.out}.js`), format: 'cjs' })
-  await build({ ...options, outfile: at('dist/esm', `${entry.out}.js`), format: 'esm' })
+  // The testing kit requires `ws` and miniprogram-simulate on first use (under jest, through
+  // jest's own require, so simulate sees the test's jsdom); its ESM build gets a `require`.
+  const banner =
+    entry.platform === 'node'
+      ? { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" }
+      : undefined
+  await build({ ...options, outfile: at('dist/esm', `${entry.out}.js`), format: 'esm', ...(banner && { banner }) })
 }
 writeFileSync(at('dist/esm/package.json'), '{ "type": "module" }\n')
 
@@ -83,7 +89,7 @@ await bundle.close()
 //   event field, frame field or platform API name can be touched.
 // - esbuild writes ESM and its final `export { a as A }` becomes `module.exports = { A: a }`:
 //   esbuild's own CommonJS output adds interop helpers that cost ~230 B gzip.
-const mangleProps = privateNames(at('build/types'))
+const mangleProps = privateNames(at('build/types'), (path) => !path.includes('/testing/'))
 const miniprogramEntries = entries.filter((e) => e.miniprogram)
 for (const entry of miniprogramEntries) {
   const outfile = at('miniprogram_dist', `${entry.out}.js`)
@@ -118,15 +124,15 @@ if (existsSync(at('miniprogram'))) {
 }
 console.log('built dist/, miniprogram_dist/ and miniprogram/lib/')
 
-/** Names declared `private` in the .d.ts files under `dir`, minus every word of their public lines (comments aside), as one RegExp. */
-function privateNames(dir) {
+/** Names declared `private` in the .d.ts files under `dir` (those `include` accepts; the testing kit's are not in any bundle), minus every word of their public lines (comments aside), as one RegExp. */
+function privateNames(dir, include = () => true) {
   const privates = new Set()
   const publicWords = new Set()
   const walk = (d) => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name)
       if (e.isDirectory()) walk(p)
-      else if (e.name.endsWith('.d.ts')) {
+      else if (e.name.endsWith('.d.ts') && include(p)) {
         const text = readFileSync(p, 'utf8')
           .replace(/\/\*[\s\S]*?\*\//g, '')
           .replace(/\/\/.*$/gm, '')

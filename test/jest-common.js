@@ -21,6 +21,8 @@ const common = {
   moduleNameMapper: {
     '^miniprogram-chat-socket$': '<rootDir>/src/index.ts',
     '^miniprogram-chat-socket/chat$': '<rootDir>/src/chat/index.ts',
+    '^miniprogram-chat-socket/testing$': '<rootDir>/src/testing/index.ts',
+    '^miniprogram-chat-socket/testing/jest-setup$': '<rootDir>/src/testing/jest-setup.ts',
   },
 }
 

@@ -46,8 +46,8 @@ describe('ChatSocket over a wx.connectSocket shim on a real ws server', () => {
     await socket.connect()
     const acks = await Promise.all(sends)
     expect(acks.map((a) => a.seq)).toEqual([1, 2, 3])
-    expect(server.stored.map((f) => f.text)).toEqual(['a', 'b', 'c'])
-    expect(acks.map((a) => a.id)).toEqual(server.stored.map((f) => f.id))
+    expect(server.frames.map((f) => f.text)).toEqual(['a', 'b', 'c'])
+    expect(acks.map((a) => a.id)).toEqual(server.frames.map((f) => f.id))
   })
 
   it('request resolves with the reply data, rejects with a reply error, and times out', async () => {
@@ -77,7 +77,7 @@ describe('ChatSocket over a wx.connectSocket shim on a real ws server', () => {
     await until(() => socket.state === 'open', 'the reopened link')
     await new Promise((r) => setTimeout(r, 80)) // past minUptime
     const before = log.reconnecting.length
-    server.killAll()
+    server.kill()
     await until(() => log.reconnecting.length > before, 'a reconnect after the link stayed up')
     expect(log.reconnecting[before]).toEqual({ attempt: 1, delay: 20 })
     await until(() => socket.state === 'open', 'open again')
@@ -90,13 +90,14 @@ describe('ChatSocket over a wx.connectSocket shim on a real ws server', () => {
     const log = record(socket)
     await socket.connect()
     const frozenAt = Date.now()
-    server.freeze()
+    server.stopAnswering()
     await until(() => log.closes.length === 1, 'the dead link to be noticed')
     const detectedAfter = (log.closes[0]?.at ?? 0) - frozenAt
     expect(log.closes[0]).toMatchObject({ code: 4000, reason: 'heartbeat timeout' })
     expect(detectedAfter).toBeGreaterThanOrEqual(timeout)
     // The bound is interval + timeout; the slack covers timer lag on a loaded machine, not speed.
     expect(detectedAfter).toBeLessThanOrEqual(interval + timeout + 1500)
+    server.resume()
     await until(() => socket.state === 'open', 'a fresh link')
     await expect(socket.send({ type: 'message', text: 'after' })).resolves.toMatchObject({ type: 'ack' })
   })
@@ -120,7 +121,7 @@ describe('ChatSocket over a wx.connectSocket shim on a real ws server', () => {
         await new Promise((r) => setTimeout(r, 5 + Math.floor(random() * 40)))
         if (killing && server.connections.size > 0) {
           kills++
-          server.killAll()
+          server.kill()
         }
       }
     })()
@@ -137,8 +138,8 @@ describe('ChatSocket over a wx.connectSocket shim on a real ws server', () => {
     expect(settled.filter((s) => s.status === 'rejected')).toEqual([])
     expect(kills + log.closes.length).toBeGreaterThan(5)
     expect(log.closes.length).toBeGreaterThan(5)
-    expect(server.stored.map((f) => f.n)).toEqual(Array.from({ length: total }, (_, i) => i))
-    expect(new Set(server.stored.map((f) => f.id)).size).toBe(total)
+    expect(server.frames.map((f) => f.n)).toEqual(Array.from({ length: total }, (_, i) => i))
+    expect(new Set(server.frames.map((f) => f.id)).size).toBe(total)
     // Resends happened (the server saw some ids twice) and dedup made them harmless.
     expect(server.received.length).toBeGreaterThan(total)
   }, 60_000)
@@ -224,7 +225,7 @@ describe('ChatSocket over a wx.connectSocket shim on a real ws server', () => {
     let n = 0
     const socket = open({ url: () => `${server.url}?token=t${++n}`, reconnect: { minDelay: 10, jitter: 0 } })
     await socket.connect()
-    server.killAll()
+    server.kill()
     await until(() => server.handshakes.length === 2 && socket.state === 'open', 'the second handshake')
     expect(server.handshakes.map((h) => h.url)).toEqual(['/ws?token=t1', '/ws?token=t2'])
   })
@@ -252,7 +253,7 @@ describe('adapters on a real ws server', () => {
     })
     sockets.push(socket)
     await expect(socket.request({ type: 'echo', x: 1 })).resolves.toMatchObject({ x: 1 })
-    server.killAll()
+    server.kill()
     await expect(socket.send({ type: 'message', text: 'after reconnect' })).resolves.toMatchObject({ type: 'ack' })
   })
 })

@@ -49,13 +49,13 @@ describe('the mini-program bundle', () => {
     await server.waitFor(() => states.includes('reconnecting'), 10_000, 'the link dropped before the ack')
     server.dropBeforeAck = 0
     await Promise.all(pending)
-    expect(server.stored.map((f) => f.n)).toEqual([1, 2, 3, 4, 5])
+    expect(server.frames.map((f) => f.n)).toEqual([1, 2, 3, 4, 5])
     // n = 4 was stored, its ack lost with the link, and it came again with the same id.
     const fours = server.received.filter((f) => f.n === 4).map((f) => f.id)
     expect(fours.length).toBeGreaterThanOrEqual(2)
-    expect(new Set(fours)).toEqual(new Set([server.stored[3]?.id]))
+    expect(new Set(fours)).toEqual(new Set([server.frames[3]?.id]))
     expect(socket.post({ type: 'typing', id: 'p1' })).toBe(true)
-    await server.waitFor(() => server.stored.some((f) => f.id === 'p1'), 10_000, 'the post arrived')
+    await server.waitFor(() => server.frames.some((f) => f.id === 'p1'), 10_000, 'the post arrived')
     socket.close()
     expect(socket.state).toBe('closed')
     expect(socket.post({ type: 'typing' })).toBe(false)

@@ -53,13 +53,13 @@ describe('send timing', () => {
     // 60 s without a link: retries keep failing, the send keeps waiting.
     for (let t = 0; t < 60; t++) {
       jest.advanceTimersByTime(1000)
-      if (connectSocket.last.sent.length === 0 && t < 59) connectSocket.last.error('no network')
+      if (connectSocket.last.raw.length === 0 && t < 59) connectSocket.last.error('no network')
     }
     await flush()
     expect(settled).toBe(false)
     expect(socket.pending).toBe(1)
     connectSocket.last.open()
-    expect(connectSocket.last.frames).toEqual([expect.objectContaining({ type: 'message', text: 'in the lift' })])
+    expect(connectSocket.last.sent).toEqual([expect.objectContaining({ type: 'message', text: 'in the lift' })])
     connectSocket.last.ackAll()
     await expect(sent).resolves.toMatchObject({ type: 'ack' })
   })
@@ -155,7 +155,7 @@ describe('persist', () => {
     await Promise.resolve()
     const task = second.connectSocket.last
     task.open()
-    expect(task.frames.map((f) => f.id)).toEqual(['old-1', 'old-2', 'new-1'])
+    expect(task.sent.map((f) => f.id)).toEqual(['old-1', 'old-2', 'new-1'])
     task.receive({ type: 'ack', id: 'old-1', seq: 7 })
     task.receive({ type: 'reply', id: 'old-2', error: { code: 'CLOSED', message: 'the conversation is closed' } })
     task.receive({ type: 'ack', id: 'new-1' })

@@ -43,7 +43,7 @@ describe('WebSocketTransport', () => {
     const link = new WebSocketTransport(connectSocket, {}).connect({ url: 'ws://chat.test/ws' }, events)!
     const sent = jest.fn()
     link.send('{"type":"a"}', sent)
-    expect(connectSocket.last.sent).toEqual(['{"type":"a"}'])
+    expect(connectSocket.last.raw).toEqual(['{"type":"a"}'])
     expect(sent).toHaveBeenCalledTimes(1)
     connectSocket.last.failSends = true
     link.send('{"type":"b"}')
