@@ -7,7 +7,11 @@ module.exports = {
       ...common,
       displayName: 'node',
       testEnvironment: 'node',
-      testMatch: ['<rootDir>/test/{unit,integration,server,console}/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/test/{unit,integration,server,console,platforms}/**/*.test.ts',
+        // The testing kit's own tests; test/kit/simulate/ runs in the kit-simulate project.
+        '<rootDir>/test/kit/*.test.ts',
+      ],
     },
     {
       ...common,
@@ -24,6 +28,16 @@ module.exports = {
         '^(?:\\./|(?:\\.\\./)+)lib/index$': '<rootDir>/src/miniprogram.ts',
         '^(?:\\./|(?:\\.\\./)+)lib/chat/index$': '<rootDir>/src/chat/index.ts',
       },
+    },
+    {
+      ...common,
+      // The testing kit's jest-setup and page helper as users run them: the kit's setup file
+      // only (no repository rules on top), pages written with Page() and with Component().
+      displayName: 'kit-simulate',
+      testEnvironment: 'jsdom',
+      testEnvironmentOptions: { customExportConditions: ['node', 'node-addons'] },
+      testMatch: ['<rootDir>/test/kit/simulate/**/*.test.ts'],
+      setupFiles: ['<rootDir>/src/testing/jest-setup.ts'],
     },
   ],
 }
