@@ -26,9 +26,9 @@ export function chatNotice(conversation: Conversation | null): string {
     case 'assigned':
       return '正在为您接入客服…'
     case 'open':
-      return ''
     case 'closed':
-      return '本次会话已结束'
+      // Closed: the server's system line (会话已结束) says it, and the footer offers 重新咨询.
+      return ''
   }
 }
 

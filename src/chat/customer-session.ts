@@ -9,9 +9,17 @@ import type { ConversationClientOptions } from './conversation-client'
 import { createEmitter } from '../emitter'
 import { conversationIdOf } from '../protocol'
 import type { Frame } from '../types'
-import { isObject, parseConversation, parseConversationEvent, parseConversationReply, parseConversations, parseUser } from './parse'
+import {
+  isObject,
+  parseConversation,
+  parseConversationEvent,
+  parseConversationReply,
+  parseConversations,
+  parseMessage,
+  parseUser,
+} from './parse'
 import { SessionFetch, requireSocket } from './session-fetch'
-import type { ChatSocketLike, Conversation, ConversationEvent, ConversationStatus, User } from './types'
+import type { ChatMessage, ChatSocketLike, Conversation, ConversationEvent, ConversationStatus, User } from './types'
 
 /** Tuning passed through to each `ConversationClient`. */
 export type ClientSettings = Pick<ConversationClientOptions, 'historyPageSize' | 'syncPageSize' | 'typingInterval' | 'typingTimeout'>
@@ -178,6 +186,19 @@ export class CustomerSession {
     const client = this.chat
     if (frame.type === 'conversation') this.onConversationPush(frame.conversation, frame.event)
     if (client !== null && client === this.chat && conversationIdOf(frame) === client.id) client.handleFrame(frame)
+    if (frame.type === 'message') this.noteLatest(parseMessage(frame.message))
+  }
+
+  /**
+   * A message of my conversation newer than its `lastMessage` (a push, or my own message
+   * acked): it becomes the `lastMessage` the entry page previews.
+   */
+  private noteLatest(message: ChatMessage | null): void {
+    const current = this.current
+    if (this.disposed || message === null || current?.id !== message.conversationId) return
+    if (current.lastMessage !== null && current.lastMessage.seq >= message.seq) return
+    this.current = { ...current, lastMessage: message, lastSeq: Math.max(current.lastSeq, message.seq) }
+    this.emitter.emit('conversation', { event: null, conversation: this.current })
   }
 
   private onConversationPush(value: unknown, event: unknown): void {
@@ -214,8 +235,24 @@ export class CustomerSession {
         generateId: this.options.generateId,
         clock: this.options.clock,
       })
-      void this.chat.load()
-      this.emitter.emit('client', this.chat)
+      const chat = this.chat
+      // My own messages are not pushed back to me: an ack makes one the latest.
+      chat.on('sent', (message) => {
+        if (this.chat !== chat || message.seq === null) return
+        const { id, conversationId, ts, from, kind, text, image } = message
+        this.noteLatest({
+          id,
+          conversationId,
+          seq: message.seq,
+          ts,
+          from,
+          kind,
+          ...(text !== undefined && { text }),
+          ...(image && { image }),
+        })
+      })
+      void chat.load()
+      this.emitter.emit('client', chat)
     }
     this.emitter.emit('conversation', { event, conversation })
     return this.chat

@@ -12,6 +12,7 @@ import { bannerText, conversationOnPage, messagesOf, startCustomerApp, typeAndSe
 import type { CustomerApp } from '../helpers/mp-app'
 import { find, openPage, tap } from '../helpers/mp-page'
 import type { OpenPage } from '../helpers/mp-page'
+import { anchorOf } from '../../miniprogram/pages/chat/message-view'
 import { waitFor } from '../helpers/wait-for'
 
 jest.setTimeout(30_000)
@@ -106,13 +107,16 @@ describe('chat page', () => {
     expect(new Set(ids).size).toBe(ids.length)
   })
 
-  it('shows the end of a conversation the agent closed, and 重新咨询 starts a new one', async () => {
+  it('shows the end of a conversation the agent closed once, with 重新咨询 that starts a new one', async () => {
     const customer = app()
     const { page, conversationId } = await readyChat(customer)
     await agent.socket.request({ type: 'close', conversationId })
     await waitFor(() => page.instance.data.closed === true, 'the closed conversation')
-    expect(page.text()).toContain('本次会话已结束，感谢您的咨询')
-    expect(page.text()).toContain('会话已结束') // the server's system notice
+    await waitFor(() => page.text().includes('会话已结束'), "the server's system notice")
+    // One notice (the system line), not a banner, a line and a footer saying the same.
+    expect(page.text().match(/结束/g)).toHaveLength(1)
+    expect(page.comp.querySelector('.notice')).toBeUndefined()
+    expect(find(page.comp, '.reopen').dom?.textContent).toBe('重新咨询')
     expect(page.comp.querySelector('#input')).toBeUndefined()
 
     tap(find(page.comp, '.reopen'))
@@ -135,7 +139,7 @@ describe('chat page', () => {
     field.dispatchEvent('keyboardheightchange', { detail: { height: 300, duration: 0.2 } })
     await waitFor(() => page.instance.data.keyboardHeight === 300, 'the keyboard height')
     expect(find(page.comp, '.page').dom?.getAttribute('style')).toContain('padding-bottom: 300px')
-    expect(page.instance.data.scrollInto).toBe(`m${messagesOf(page).length - 1}`)
+    expect(page.instance.data.scrollInto).toBe(anchorOf(messagesOf(page)[messagesOf(page).length - 1]!.id))
     field.dispatchEvent('blur', { detail: { value: '' } })
     await waitFor(() => page.instance.data.keyboardHeight === 0, 'the keyboard gone')
   })

@@ -24,6 +24,7 @@ afterEach(() => {
 function view(overrides: Partial<MessageView> = {}): MessageView {
   return {
     id: 'm-1',
+    anchor: 'mm-1',
     kind: 'text',
     mine: false,
     role: 'agent',
@@ -56,6 +57,9 @@ describe('message-bubble', () => {
     const bubble = render(BUBBLE, { message: view({ mine: true, role: 'customer', name: '顾客 ab12', initial: '顾', status }) })
     expect(find(bubble.comp, '.row').dom?.className).toContain('mine')
     expect(find(bubble.comp, '.status-text').dom?.textContent).toBe(label)
+    // WeChat never labels your own side with your (internal) name.
+    expect(bubble.comp.querySelector('.name')).toBeUndefined()
+    expect(bubble.text()).not.toContain('顾客 ab12')
   })
 
   it('emits resend with the id when 发送失败 is tapped, and nothing for other statuses', async () => {

@@ -7,7 +7,7 @@ import { AUTH_STORAGE_KEY, DEVICE_CODE_KEY } from '../../miniprogram/services/in
 import type { ChatAppOption } from '../../miniprogram/services/index'
 import { connectAgent, startChatServer } from '../helpers/chat-server'
 import type { ChatServer, TestAgent } from '../helpers/chat-server'
-import { FAST_RECONNECT, startCustomerApp } from '../helpers/mp-app'
+import { FAST_RECONNECT, startCustomerApp, typeAndSend } from '../helpers/mp-app'
 import type { CustomerApp } from '../helpers/mp-app'
 import { find, openPage, settle, tap } from '../helpers/mp-page'
 import type { OpenPage } from '../helpers/mp-page'
@@ -91,6 +91,13 @@ it('app.ts logs in on launch, and the entry page follows the conversation from �
   await agent.say(conversationId, '您好，请问有什么可以帮您？')
   await waitFor(() => statusOf(index) === '客服 小美 为您服务中', 'open on the entry page')
   expect(find(index.comp, '.contact').dom?.textContent).toBe('继续咨询')
+
+  // 最新消息 is the latest message whoever wrote it: mine once acked, then the agent's reply.
+  const previewOf = (): string => index.comp.querySelector('.preview')?.dom?.textContent ?? ''
+  typeAndSend(chat, '我的订单还没到')
+  await waitFor(() => previewOf() === '最新消息：我的订单还没到', 'my message as the latest')
+  await agent.say(conversationId, '已为您查询，明天送达')
+  await waitFor(() => previewOf() === '最新消息：已为您查询，明天送达', "the agent's reply as the latest")
 
   // One socket for both pages.
   expect(env.sockets.tasks).toHaveLength(1)

@@ -1,7 +1,7 @@
 /** The chat page's view of messages and its translation of setDataPatch payloads. */
 import { MessageList, setDataPatch, TIME_LABEL_GAP } from '../../src/chat'
 import type { ListChange } from '../../src/chat'
-import { toView, toViewPatch, toViews } from '../../miniprogram/pages/chat/message-view'
+import { anchorOf, toView, toViewPatch, toViews } from '../../miniprogram/pages/chat/message-view'
 import type { ViewContext } from '../../miniprogram/pages/chat/message-view'
 import { agent, customer, message, sender, T0 } from '../helpers/chat-fixtures'
 
@@ -23,6 +23,7 @@ describe('toView', () => {
     const { list: l } = list(2)
     expect(toView(l.messages, 0, context)).toEqual({
       id: 'm-1',
+      anchor: 'mm-1',
       kind: 'text',
       mine: false,
       role: 'agent',
@@ -78,5 +79,15 @@ describe('toViewPatch', () => {
 
   it('passes other keys through', () => {
     expect(toViewPatch({ scrollInto: 'm3', typing: true }, [], context)).toEqual({ scrollInto: 'm3', typing: true })
+  })
+})
+
+describe('anchorOf', () => {
+  it('makes a valid, distinct element id from any message id', () => {
+    expect(anchorOf('c1-7')).toBe('mc1-7')
+    // '_' is escaped too, so 'a_2e_b' (literal) and 'a.b' never meet.
+    expect(anchorOf('a.b')).toBe('ma_2e_b')
+    expect(anchorOf('a_2e_b')).not.toBe(anchorOf('a.b'))
+    expect(anchorOf('消息:1')).toMatch(/^m[A-Za-z0-9_-]+$/)
   })
 })

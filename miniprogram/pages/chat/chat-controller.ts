@@ -8,13 +8,21 @@
  * Every listener and timer `load()` adds, `unload()` removes.
  */
 import { setDataPatch, systemClock } from '../../lib/chat/index'
-import type { Clock, Conversation, ConversationClient, ConversationClientState, CustomerSession, ListChange } from '../../lib/chat/index'
+import type {
+  Clock,
+  Conversation,
+  ConversationClient,
+  ConversationClientState,
+  CustomerSession,
+  ListChange,
+  ListMessage,
+} from '../../lib/chat/index'
 import type { SocketState } from '../../lib/index'
 import type { ChatService } from '../../services/chat-service'
 import { chatNotice, chatTitle } from '../../utils/status-text'
 import type { PageUi } from '../../utils/wx-ui'
 import type { MessageView, ViewContext } from './message-view'
-import { toViewPatch, toViews } from './message-view'
+import { anchorOf, toViewPatch, toViews } from './message-view'
 
 export const QUICK_REPLIES = ['订单什么时候发货？', '如何申请退款？', '修改收货地址', '发票怎么开？', '商品质量问题']
 
@@ -33,7 +41,7 @@ export interface ChatPageData {
   /** Conversation status line ('' when there is nothing to say). */
   notice: string
   closed: boolean
-  /** `scroll-into-view` target: `m<index>`. */
+  /** `scroll-into-view` target: the anchor of a message (`anchorOf(id)`), never its index. */
   scrollInto: string
   quickReplies: string[]
   /** px the keyboard covers; the layout moves up by it. */
@@ -96,6 +104,8 @@ export class ChatPageController {
   private opening: Promise<void> | null = null
   /** The bound client's first history page has been rendered. */
   private shownLoaded = false
+  /** What `showConversation` last put on the page. */
+  private shown: { notice: string; closed: boolean; title: string } | null = null
 
   constructor(
     private readonly service: ChatPageService,
@@ -300,7 +310,7 @@ export class ChatPageController {
       ready: true,
       messages: toViews(messages, this.context),
       typing: client.peerTyping !== null,
-      scrollInto: messages.length > 0 ? `m${messages.length - 1}` : '',
+      scrollInto: anchorAt(messages, messages.length - 1),
     })
     this.showConversation(client.conversation)
     this.flush()
@@ -315,8 +325,14 @@ export class ChatPageController {
   private showConversation(conversation: Conversation | null): void {
     if (conversation !== null && this.client !== null && conversation.id !== this.client.id) return
     const closed = conversation?.status === 'closed'
-    this.queue({ notice: chatNotice(conversation), closed })
-    this.ui.setTitle(chatTitle(conversation))
+    const notice = chatNotice(conversation)
+    const title = chatTitle(conversation)
+    // A new latest message re-announces the conversation too: only what changed is written.
+    const shown = this.shown
+    if (shown !== null && shown.notice === notice && shown.closed === closed && shown.title === title) return
+    this.shown = { notice, closed, title }
+    this.queue({ notice, closed })
+    if (shown?.title !== title) this.ui.setTitle(title)
   }
 
   private queue(data: PageData): void {
@@ -350,7 +366,7 @@ export class ChatPageController {
       this.changes = []
       const messages = client.messages
       Object.assign(data, toViewPatch(setDataPatch(changes, messages), messages, this.context))
-      const target = scrollTarget(changes, messages.length, this.followNewest || this.sentSince)
+      const target = scrollTarget(changes, messages, this.followNewest || this.sentSince)
       if (target !== null && !('scrollInto' in data)) data.scrollInto = target
     }
     this.sentSince = false
@@ -363,8 +379,8 @@ export class ChatPageController {
   }
 
   private scrollToNewest(): void {
-    const length = this.client?.messages.length ?? 0
-    if (length > 0) this.pending.scrollInto = `m${length - 1}`
+    const messages = this.client?.messages ?? []
+    if (messages.length > 0) this.pending.scrollInto = anchorAt(messages, messages.length - 1)
   }
 }
 
@@ -377,14 +393,20 @@ function stateData(state: ConversationClientState): PageData {
  * first in view (now at index `count`); new ones at the bottom are followed when
  * `follow`; anything else leaves the scroll position alone (null).
  */
-function scrollTarget(changes: readonly ListChange[], length: number, follow: boolean): string | null {
+function scrollTarget(changes: readonly ListChange[], messages: readonly ListMessage[], follow: boolean): string | null {
+  const length = messages.length
   let prepended = 0
   let grewAtEnd = false
   for (const change of changes) {
     if (change.type === 'prepend') prepended += change.count
     else if (change.type === 'append' || change.type === 'reset') grewAtEnd = true
   }
-  if (grewAtEnd && follow && length > 0) return `m${length - 1}`
-  if (prepended > 0) return `m${Math.min(prepended, length - 1)}`
+  if (grewAtEnd && follow && length > 0) return anchorAt(messages, length - 1)
+  if (prepended > 0) return anchorAt(messages, Math.min(prepended, length - 1))
   return null
+}
+
+function anchorAt(messages: readonly ListMessage[], index: number): string {
+  const message = messages[index]
+  return message === undefined ? '' : anchorOf(message.id)
 }

@@ -8,6 +8,8 @@ import type { ListMessage, MessageKind, MessageStatus, Role } from '../../lib/ch
 
 export interface MessageView {
   id: string
+  /** The element id `scroll-into-view` targets: made from the message id, so paging never moves it (`anchorOf`). */
+  anchor: string
   kind: MessageKind
   /** Written by me: right-hand bubble with a status. */
   mine: boolean
@@ -34,6 +36,15 @@ export interface ViewContext {
   imageSrc(url: string): string
 }
 
+/**
+ * A message's element id: 'm' and the message id, each character outside [A-Za-z0-9-]
+ * (`_` included) written as `_<hex>_`, so two ids never share an anchor and the result is a
+ * valid element id (it starts with a letter).
+ */
+export function anchorOf(id: string): string {
+  return `m${id.replace(/[^A-Za-z0-9-]/g, (c) => `_${c.codePointAt(0)?.toString(16) ?? ''}_`)}`
+}
+
 export function timeLabelAt(messages: readonly ListMessage[], index: number, now: number): string {
   const message = messages[index]
   return message !== undefined && shouldShowTime(messages, index) ? formatTimeLabel(message.ts, now) : ''
@@ -45,6 +56,7 @@ export function toView(messages: readonly ListMessage[], index: number, context:
   const name = message.from.name
   const view: MessageView = {
     id: message.id,
+    anchor: anchorOf(message.id),
     kind: message.kind,
     mine: message.mine,
     role: message.from.role,
