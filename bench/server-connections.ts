@@ -10,6 +10,7 @@
 import { spawnSync } from 'node:child_process'
 import type WebSocket from 'ws'
 import { arg, ratio, table } from './lib/report'
+import { record } from './lib/results'
 import { loginCustomers, openSocket, pool, runChildIfAsked, startChild, type ChildKind } from './lib/server-processes'
 
 const CONNECTIONS = arg('connections', 10_000)
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
   console.log(
     `\nreference server / bare ws: RSS per connection ${ratio(chat.rssPerConn, echo.rssPerConn)}, heap per connection ${ratio(chat.heapPerConn, echo.heapPerConn)}`,
   )
+  record('serverMemory', { connections: CONNECTIONS, echo, chat })
 }
 
 if (!runChildIfAsked()) {

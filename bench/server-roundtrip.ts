@@ -14,6 +14,7 @@
  */
 import type WebSocket from 'ws'
 import { arg, percentile, ratio, roundRobin, table } from './lib/report'
+import { record } from './lib/results'
 import { loginAgent, loginCustomers, openSocket, runChildIfAsked, startChild, type ChildServer } from './lib/server-processes'
 
 const RATE = arg('rate', 200)
@@ -168,6 +169,11 @@ async function main(): Promise<void> {
   console.log(
     `round trip: p50 ${ratio(percentile(chat.roundTrip, 50), percentile(echo.roundTrip, 50))}, p99 ${ratio(percentile(chat.roundTrip, 99), percentile(echo.roundTrip, 99))} of bare ws`,
   )
+  const stats = (s: Samples) => ({
+    oneHop: { samples: s.oneHop.length, p50: percentile(s.oneHop, 50), p99: percentile(s.oneHop, 99) },
+    roundTrip: { samples: s.roundTrip.length, p50: percentile(s.roundTrip, 50), p99: percentile(s.roundTrip, 99) },
+  })
+  record('latency', { rate: RATE, seconds: SECONDS, customers: CUSTOMERS, echo: stats(echo), chat: stats(chat) })
 }
 
 if (!runChildIfAsked()) {
