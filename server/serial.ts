@@ -1,21 +1,30 @@
 /**
  * Work that must not overtake earlier work: the frames of one socket, the presence changes of
- * one agent. A chain of promises rather than a mutex object per socket: one promise is all an
- * idle socket keeps (issue 15 counts memory per connection).
+ * one agent. A chain of promises rather than a mutex object per socket: an idle socket keeps
+ * no promise at all (issue 15 counts memory per connection).
  */
 export class Serial {
-  private tail: Promise<unknown> = Promise.resolve()
+  /** The last task's settling, or undefined once it has settled (an idle socket keeps no promise). */
+  private tail: Promise<void> | undefined
 
   /** Runs `task` after every task given before it has settled; resolves or rejects as `task` does. */
   run<T>(task: () => Promise<T> | T): Promise<T> {
-    const result = this.tail.then(task)
-    this.tail = result.catch(() => undefined)
+    const result = (this.tail ?? Promise.resolve()).then(task)
+    const settled: Promise<void> = result.then(
+      () => this.settle(settled),
+      () => this.settle(settled),
+    )
+    this.tail = settled
     return result
   }
 
   /** Resolves once every task given so far has settled. */
   idle(): Promise<void> {
-    return this.tail.then(() => undefined)
+    return this.tail ?? Promise.resolve()
+  }
+
+  private settle(settled: Promise<void>): void {
+    if (this.tail === settled) this.tail = undefined
   }
 }
 

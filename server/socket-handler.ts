@@ -1,5 +1,6 @@
 import type {} from '@fastify/websocket'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import type { IncomingMessage } from 'node:http'
 import type { WebSocket } from 'ws'
 import { AgentGrace } from './agent-grace'
 import type { Accounts } from './accounts'
@@ -9,6 +10,7 @@ import { CloseCodes } from '../src/protocol'
 import { decodeFrame, validateFrame, type ValidFrame } from './frames'
 import { authenticate } from './auth'
 import { Connection } from './connection'
+import { ConnectionLog as ConnLog } from './connection-log'
 import type { Hub } from './hub'
 import { TokenBucket } from './rate-limit'
 import { RepeatingTimer } from './server-clock'
@@ -17,6 +19,7 @@ import type { Conversations, Outcome } from './conversations'
 import type { Conversation, User } from './types'
 import type { Uploads } from './uploads'
 import { uploadNameFromUrl } from './uploads'
+import { releaseUpgrade } from './upgrade-release'
 
 export interface SocketHandlerDeps {
   accounts: Accounts
@@ -25,18 +28,6 @@ export interface SocketHandlerDeps {
   uploads: Uploads
   options: ResolvedOptions
   log: FastifyBaseLogger
-}
-
-type LogFn = (obj: Record<string, unknown>, msg: string) => void
-type ConnLog = Record<'info' | 'debug' | 'error', LogFn>
-
-function connectionLogger(base: FastifyBaseLogger, fields: Record<string, unknown>): ConnLog {
-  const debug = base.level === 'debug' || base.level === 'trace'
-  return {
-    info: (obj, msg) => base.info({ ...fields, ...obj }, msg),
-    debug: (obj, msg) => debug && base.debug({ ...fields, ...obj }, msg),
-    error: (obj, msg) => base.error({ ...fields, ...obj }, msg),
-  }
 }
 
 /** Logs a conversation change (one line) and passes the outcome on. */
@@ -73,7 +64,7 @@ export class SocketHandler {
     app.get('/ws', { websocket: true, preValidation: authenticate(this.deps.accounts) }, (socket, request) => {
       const user = request.user
       if (!user) return socket.close(CloseCodes.INTERNAL, 'unauthenticated')
-      this.accept(socket, user)
+      this.accept(socket, request.raw, user)
     })
     this.sweepTimer.start()
   }
@@ -83,12 +74,17 @@ export class SocketHandler {
     for (const agent of await this.deps.chat.absentAgentsWithAssigned()) this.startGrace(agent)
   }
 
-  private accept(ws: WebSocket, user: User): void {
+  private accept(ws: WebSocket, request: IncomingMessage, user: User): void {
     const { hub, chat, options } = this.deps
     if (this.closing) return ws.close(CloseCodes.GOING_AWAY, 'server shutting down')
     const conn = new Connection(this.nextId++, ws, user, new TokenBucket(options.rateLimit.rate, options.rateLimit.burst))
     // The connection's fields on each line through the shared logger (no pino child kept per socket).
-    const log = connectionLogger(this.deps.log, { conn: conn.id, user: user.id, role: user.role })
+    const log = new ConnLog(this.deps.log, { conn: conn.id, user: user.id, role: user.role })
+    // ws has already started closing (1009 for an oversized frame, 1002 for a protocol error).
+    releaseUpgrade(ws, request, (error: NodeJS.ErrnoException) => {
+      log.info({ event: 'socket.error', code: error.code, message: error.message }, 'socket error')
+      if (ws.readyState === ws.OPEN) ws.terminate()
+    })
     const first = hub.add(conn)
     log.info({ event: 'socket.open', connections: hub.size }, 'socket open')
     ws.on('pong', () => {
@@ -125,7 +121,7 @@ export class SocketHandler {
   private startGrace(agent: User): void {
     this.grace.start(agent.id, () => {
       if (this.closing) return
-      const log = connectionLogger(this.deps.log, { user: agent.id, role: agent.role })
+      const log = new ConnLog(this.deps.log, { user: agent.id, role: agent.role })
       const work = this.safely(log, async () => {
         const outcome = await this.deps.chat.rerouteAssigned(agent)
         for (const c of outcome.data) {

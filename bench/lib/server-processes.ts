@@ -9,6 +9,7 @@ import fs from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
+import v8 from 'node:v8'
 import WebSocket, { WebSocketServer } from 'ws'
 import { startServer } from '../../server/server'
 
@@ -28,6 +29,8 @@ export interface ChildServer {
   /** The child's open-file limit after raising it. */
   fdLimit: number
   memory(): Promise<Memory>
+  /** Writes a heap snapshot of the child (after a forced GC) to a temp file; resolves with its path. */
+  heapSnapshot(): Promise<string>
   stop(): Promise<void>
 }
 
@@ -80,6 +83,12 @@ export function runChildIfAsked(): boolean {
     }
     process.on('message', (msg: { cmd: string }) => {
       if (msg.cmd === 'mem') process.send?.({ mem: measure() })
+      if (msg.cmd === 'snapshot') {
+        measure()
+        process.send?.({
+          snapshot: v8.writeHeapSnapshot(path.join(os.tmpdir(), `bench-${kind}-${process.pid}-${Date.now()}.heapsnapshot`)),
+        })
+      }
       if (msg.cmd === 'stop') void stop().then(() => process.exit(0))
     })
     process.send?.({ port, fdLimit })
@@ -122,6 +131,7 @@ export function startChild(kind: ChildKind): Promise<ChildServer> {
         wsUrl: `ws://127.0.0.1:${msg.port}/ws`,
         fdLimit: msg.fdLimit,
         memory: () => ask<Memory>('mem', 'mem'),
+        heapSnapshot: () => ask<string>('snapshot', 'snapshot'),
         stop: () =>
           new Promise<void>((done) => {
             child.removeAllListeners('exit')
