@@ -11,6 +11,8 @@ module.exports = {
         '<rootDir>/test/{unit,integration,server,console,platforms}/**/*.test.ts',
         // The testing kit's own tests; test/kit/simulate/ runs in the kit-simulate project.
         '<rootDir>/test/kit/*.test.ts',
+        // The Socket.IO client and server helper against the real socket.io server.
+        '<rootDir>/test/socket.io/**/*.test.ts',
       ],
     },
     {
