@@ -1,6 +1,7 @@
 import path from 'node:path'
 import type { Static } from '@sinclair/typebox'
 import envSchema from 'env-schema'
+import { resolveLimits, type LimitsOptions, type ResolvedLimits } from './limits'
 import { serverClock, type Clock } from './server-clock'
 import { DURATION, EnvSchema, OptionsSchema, VARIABLE_OF_OPTION, type LogLevel } from './option-schemas'
 import { createAjv, expectedBy, isRangeRule, schemaProblems, type SchemaProblem } from './validation'
@@ -73,6 +74,8 @@ export interface ServerOptions {
    * routed again; coming back within it changes nothing. Default 30000 (env AGENT_GRACE_MS).
    */
   agentGraceMs?: number
+  /** Caps on what one client may hold on the server (server/limits.ts has each default). */
+  limits?: LimitsOptions
   /** Every timer of the server (liveness sweep, grace periods, shutdown) and its time. Default the global timers, unref'd; inject one to control time in tests. */
   clock?: Clock
 }
@@ -96,6 +99,7 @@ export interface ResolvedOptions {
   shutdownTimeout: number
   sqliteSynchronous: 'normal' | 'full'
   agentGraceMs: number
+  limits: ResolvedLimits
   clock: Clock
 }
 
@@ -188,6 +192,7 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     shutdownTimeout: options.shutdownTimeout ?? DEFAULTS.shutdownTimeout,
     sqliteSynchronous: options.sqliteSynchronous ?? DEFAULTS.sqliteSynchronous,
     agentGraceMs: options.agentGraceMs ?? DEFAULTS.agentGraceMs,
+    limits: resolveLimits(options.limits),
     clock,
   }
 }

@@ -7,19 +7,39 @@ const OPEN = 1
 
 /** One authenticated socket. */
 export class Connection {
-  /** Cleared by each liveness sweep, set by any pong or frame; a socket still clear at the next sweep is dead. */
+  /** Cleared by each liveness sweep, set only by a pong: a client that sends but never reads stays clear and is dropped. */
   alive = true
+  /** Set when the socket closed or is being closed for reading too slowly: nothing more is sent, frames still queued are skipped. */
+  closed = false
   /** The socket's frames are handled one at a time, in the order they arrived: a later frame never overtakes an earlier one. */
   readonly work = new Serial()
 
+  /**
+   * @param maxBuffered bytes that may wait unsent (`ws.bufferedAmount`) when a frame is sent;
+   *   over it `onOverflow` runs once and nothing more is sent (what a socket holds stays under
+   *   `maxBuffered` plus one frame).
+   */
   constructor(
     readonly id: number,
     readonly ws: WebSocket,
     readonly user: User,
     readonly limiter: TokenBucket,
+    private readonly maxBuffered = Infinity,
+    private readonly onOverflow: (conn: Connection) => void = () => undefined,
   ) {}
 
   send(frame: OutFrame): void {
-    if (this.ws.readyState === OPEN) this.ws.send(JSON.stringify(frame))
+    this.write(JSON.stringify(frame))
+  }
+
+  /** Sends an encoded frame unless the socket is gone or holds too much unsent already. */
+  write(data: string): void {
+    if (this.closed || this.ws.readyState !== OPEN) return
+    if (this.ws.bufferedAmount > this.maxBuffered) {
+      this.closed = true
+      this.onOverflow(this)
+      return
+    }
+    this.ws.send(data)
   }
 }

@@ -60,7 +60,7 @@ export class Hub implements Presence {
       if (d.skipSender && sender) targets.delete(sender)
       if (targets.size === 0) continue
       const data = JSON.stringify(d.frame)
-      for (const c of targets) if (c.ws.readyState === c.ws.OPEN) c.ws.send(data)
+      for (const c of targets) c.write(data)
     }
   }
 }

@@ -5,6 +5,7 @@
  * ServerOptions, less `fetch` and `clock` (functions, which JSON Schema cannot describe).
  */
 import { Type, type TSchema } from '@sinclair/typebox'
+import { LimitsSchema } from './limits'
 import { EXPECTED } from './validation'
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -46,6 +47,7 @@ export const OptionsSchema = Type.Object({
   shutdownTimeout: Type.Optional(Integer(0)),
   sqliteSynchronous: Type.Optional(StringEnum(SQLITE_SYNCHRONOUS)),
   agentGraceMs: Type.Optional(Integer(0, MAX_TIMER_MS)),
+  limits: Type.Optional(LimitsSchema),
 })
 
 /** '3600', '90m', '12h', '7d': seconds, or a number with a unit. */

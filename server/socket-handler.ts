@@ -15,6 +15,7 @@ import type { Hub } from './hub'
 import { TokenBucket } from './rate-limit'
 import { RepeatingTimer } from './server-clock'
 import { KeyedSerial } from './serial'
+import { SLOW_READER_CUT_MS } from './limits'
 import type { Conversations, Outcome } from './conversations'
 import type { Conversation, User } from './types'
 import type { Uploads } from './uploads'
@@ -77,9 +78,10 @@ export class SocketHandler {
   private accept(ws: WebSocket, request: IncomingMessage, user: User): void {
     const { hub, chat, options } = this.deps
     if (this.closing) return ws.close(CloseCodes.GOING_AWAY, 'server shutting down')
-    const conn = new Connection(this.nextId++, ws, user, new TokenBucket(options.rateLimit.rate, options.rateLimit.burst))
     // The connection's fields on each line through the shared logger (no pino child kept per socket).
-    const log = new ConnLog(this.deps.log, { conn: conn.id, user: user.id, role: user.role })
+    const log = new ConnLog(this.deps.log, { conn: this.nextId, user: user.id, role: user.role })
+    const limiter = new TokenBucket(options.rateLimit.rate, options.rateLimit.burst)
+    const conn = new Connection(this.nextId++, ws, user, limiter, options.limits.socketBufferedBytes, this.slowReader)
     // ws has already started closing (1009 for an oversized frame, 1002 for a protocol error).
     releaseUpgrade(ws, request, (error: NodeJS.ErrnoException) => {
       log.info({ event: 'socket.error', code: error.code, message: error.message }, 'socket error')
@@ -92,6 +94,7 @@ export class SocketHandler {
     })
     ws.on('message', (data: Buffer, isBinary: boolean) => this.onFrame(conn, data, isBinary, log))
     ws.on('close', (code: number) => {
+      conn.closed = true
       const last = hub.remove(conn)
       log.info({ event: 'socket.close', code, connections: hub.size }, 'socket closed')
       if (last && user.role === 'agent' && !this.closing) {
@@ -138,8 +141,8 @@ export class SocketHandler {
 
   private onFrame(conn: Connection, data: Buffer, isBinary: boolean, log: ConnLog): void {
     // While shutting down, frames are dropped unanswered: the client sends them again after it reconnects.
-    if (this.closing) return
-    conn.alive = true
+    // Only a pong proves the client reads (conn.alive): a frame only proves it writes.
+    if (this.closing || conn.closed) return
     // Decoded and counted against the rate limit as it arrives; handled in its turn.
     let id: string | undefined
     let frame: ValidFrame | undefined
@@ -155,7 +158,8 @@ export class SocketHandler {
     }
     this.track(
       conn.work.run(async () => {
-        if (this.closing) return
+        // A socket that went while this frame waited: nobody to answer, nothing to hold on to.
+        if (this.closing || conn.closed) return
         try {
           if (frame === undefined) throw refused
           await this.dispatch(conn, frame, log)
@@ -226,6 +230,20 @@ export class SocketHandler {
   private reply<T>(conn: Connection, id: string, outcome: Outcome<T>): void {
     conn.send({ type: 'reply', id, data: outcome.data })
     this.deps.hub.deliver(outcome.deliveries, conn)
+  }
+
+  /**
+   * More than `limits.socketBufferedBytes` waits unsent for this socket: it reads too slowly (or
+   * not at all). Close it with SLOW_READER, which clients reconnect from, and cut it if its
+   * close frame has not gone out in SLOW_READER_CUT_MS, so its buffers are released either way.
+   */
+  private readonly slowReader = (conn: Connection): void => {
+    const { clock } = this.deps.options
+    const log = new ConnLog(this.deps.log, { conn: conn.id, user: conn.user.id, role: conn.user.role })
+    log.info({ event: 'socket.slow', buffered: conn.ws.bufferedAmount }, 'socket reads too slowly: closing it')
+    const cut = clock.setTimeout(() => conn.ws.terminate(), SLOW_READER_CUT_MS)
+    conn.ws.once('close', () => clock.clearTimeout(cut))
+    conn.ws.close(CloseCodes.SLOW_READER, 'reading too slowly')
   }
 
   /** Work outside any request (presence): a failure is logged, there is no one to answer. */

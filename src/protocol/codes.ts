@@ -20,6 +20,8 @@ export const CloseCodes = {
   ABANDONED: 4000,
   /** Server: the token is no longer good (expired, revoked). Log in again before reconnecting. */
   TOKEN_REFUSED: 4001,
+  /** Server: the socket read its frames too slowly (too much was waiting unsent for it). Reconnect with backoff, then sync. */
+  SLOW_READER: 4009,
 } as const
 
 export type CloseCode = (typeof CloseCodes)[keyof typeof CloseCodes]
