@@ -8,7 +8,20 @@ import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', 'miniprogram_dist/', 'miniprogram/lib/', 'build/', 'coverage/', 'data/', '**/*.js', '**/*.mjs'],
+    // examples/ are a user's project: ts-jest type-checks them against the packed package when
+    // their tests run (scripts/example-test.mjs, test/integration/example.test.ts).
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'miniprogram_dist/',
+      'miniprogram/lib/',
+      'build/',
+      'coverage/',
+      'data/',
+      'examples/',
+      '**/*.js',
+      '**/*.mjs',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

@@ -9,7 +9,7 @@
 // has to be downloaded again.
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -25,7 +25,11 @@ const [packed] = JSON.parse(npm(['pack', '--ignore-scripts', '--json', '--pack-d
 const { name } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 writeFileSync(
   join(dir, 'package.json'),
-  JSON.stringify({ name: 'pack-consumer', private: true, dependencies: { [name]: `file:./${packed.filename}` } }, null, 2) + '\n',
+  JSON.stringify(
+    { name: `pack-consumer-${basename(dir)}`, private: true, dependencies: { [name]: `file:./${packed.filename}` } },
+    null,
+    2,
+  ) + '\n',
 )
 npm(['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', '--loglevel=error'], dir)
 writeFileSync(join(dir, 'packed.json'), JSON.stringify(packed, null, 2) + '\n')
