@@ -1,6 +1,7 @@
 import path from 'node:path'
 import type { Static } from '@sinclair/typebox'
 import envSchema from 'env-schema'
+import type { HttpRateLimitStore } from './http-rate-limit'
 import { resolveLimits, type LimitsOptions, type ResolvedLimits } from './limits'
 import { serverClock, type Clock } from './server-clock'
 import { DURATION, EnvSchema, OptionsSchema, VARIABLE_OF_OPTION, type LogLevel } from './option-schemas'
@@ -55,7 +56,10 @@ export interface ServerOptions {
   uploadMaxBytes?: number
   /** Per-connection frame rate limit. Default 20/s, burst 40 (env RATE_LIMIT_RATE, RATE_LIMIT_BURST). */
   rateLimit?: RateLimitOptions
-  /** Failed agent logins per client IP. Default 1 every 6 s, burst 10. */
+  /**
+   * Agent login attempts per client IP, counted as they arrive (before the password is checked):
+   * at most `burst` per `burst / rate` seconds. Default burst 10, rate 1/6 s: 10 a minute.
+   */
   loginRateLimit?: RateLimitOptions
   /** Static files of the agent console, served at /agent/. Default './build/console' (env CONSOLE_DIR). */
   consoleDir?: string
@@ -76,6 +80,8 @@ export interface ServerOptions {
   agentGraceMs?: number
   /** Caps on what one client may hold on the server (server/limits.ts has each default). */
   limits?: LimitsOptions
+  /** Where the HTTP rate limits count (@fastify/rate-limit's `redis` or `store`). Default in memory: per process. */
+  httpRateLimitStore?: HttpRateLimitStore
   /** Every timer of the server (liveness sweep, grace periods, shutdown) and its time. Default the global timers, unref'd; inject one to control time in tests. */
   clock?: Clock
 }
@@ -100,6 +106,7 @@ export interface ResolvedOptions {
   sqliteSynchronous: 'normal' | 'full'
   agentGraceMs: number
   limits: ResolvedLimits
+  httpRateLimitStore: HttpRateLimitStore | undefined
   clock: Clock
 }
 
@@ -154,6 +161,8 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
   // Functions: JSON Schema cannot describe them, so OptionsSchema leaves them out and they are checked here.
   if (options.fetch !== undefined && typeof options.fetch !== 'function')
     throw configError('INVALID_OPTION', false, 'fetch must be a function')
+  if (options.httpRateLimitStore !== undefined && (typeof options.httpRateLimitStore !== 'object' || options.httpRateLimitStore === null))
+    throw configError('INVALID_OPTION', false, 'httpRateLimitStore must be { redis } or { store }')
   const clock = options.clock ?? serverClock
   if (
     typeof clock !== 'object' ||
@@ -193,6 +202,7 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     sqliteSynchronous: options.sqliteSynchronous ?? DEFAULTS.sqliteSynchronous,
     agentGraceMs: options.agentGraceMs ?? DEFAULTS.agentGraceMs,
     limits: resolveLimits(options.limits),
+    httpRateLimitStore: options.httpRateLimitStore,
     clock,
   }
 }

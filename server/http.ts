@@ -7,7 +7,7 @@ import type { Accounts } from './accounts'
 import type { ResolvedOptions } from './config'
 import { ChatError, isChatError, type ChatErrorCode } from './errors'
 import type { Hub } from './hub'
-import { KeyedLimiter } from './rate-limit'
+import { perAddress, registerRateLimit } from './http-rate-limit'
 import { authenticate } from './auth'
 import type { Store } from './store/store'
 import { UPLOAD_NAME, type Uploads } from './uploads'
@@ -49,6 +49,7 @@ const PLACEHOLDER = `<!doctype html>
 
 export async function registerHttp(app: FastifyInstance, deps: HttpDeps): Promise<void> {
   const { accounts, options, uploads } = deps
+  await registerRateLimit(app, options.httpRateLimitStore)
 
   app.setErrorHandler((err: FastifyError | ChatError, request, reply) => {
     if (isChatError(err)) return reply.code(err.statusCode).send({ error: err.toJSON() })
@@ -92,10 +93,11 @@ export async function registerHttp(app: FastifyInstance, deps: HttpDeps): Promis
     async (request) => accounts.customerLogin(request.body.code),
   )
 
-  const failedLogins = new KeyedLimiter(options.loginRateLimit.rate, options.loginRateLimit.burst)
   app.post<{ Body: { username: string; password: string } }>(
     '/api/agent/login',
     {
+      // Counted on arrival, before the password hash: a concurrent burst gets 429 past the limit.
+      config: { rateLimit: perAddress('agent logins from this address', options.loginRateLimit) },
       schema: {
         body: {
           type: 'object',
@@ -107,20 +109,13 @@ export async function registerHttp(app: FastifyInstance, deps: HttpDeps): Promis
         },
       },
     },
-    async (request, reply) => {
-      if (!failedLogins.ready(request.ip)) {
-        // Whole seconds, rounded up (RFC 9110 §10.2.3): the client can show a countdown and retry when it ends.
-        const seconds = Math.max(1, Math.ceil(failedLogins.msUntilReady(request.ip) / 1000))
-        void reply.header('retry-after', String(seconds))
-        throw new ChatError('RATE_LIMITED', `too many failed logins; retry in ${seconds} s`)
-      }
+    async (request) => {
       try {
         const result = await accounts.agentLogin(request.body.username, request.body.password)
         request.log.info({ event: 'agent.login', user: result.user.id }, 'agent logged in')
         return result
       } catch (err) {
         if (isChatError(err) && err.code === 'UNAUTHORIZED') {
-          failedLogins.take(request.ip)
           request.log.warn({ event: 'agent.login.failed', username: request.body.username }, 'agent login failed')
         }
         throw err

@@ -237,7 +237,7 @@ describe('failed agent logins', () => {
         status: 429,
         body: { error: { code: 'RATE_LIMITED' } },
       })
-      // When to try again, in whole seconds (a token per 1000 s here).
+      // When to try again, in whole seconds (2 attempts per 2000 s here).
       const limited = await fetch(`${server.url}/api/agent/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -245,8 +245,8 @@ describe('failed agent logins', () => {
       })
       expect(limited.status).toBe(429)
       const retryAfter = Number(limited.headers.get('retry-after'))
-      expect(retryAfter).toBeGreaterThan(900)
-      expect(retryAfter).toBeLessThanOrEqual(1000)
+      expect(retryAfter).toBeGreaterThan(1900)
+      expect(retryAfter).toBeLessThanOrEqual(2000)
       // Customer logins are not affected.
       expect((await postJson(`${server.url}/api/login`, { code: 'x' })).status).toBe(200)
     } finally {

@@ -1,6 +1,6 @@
 /**
  * OptionsSchema (server/option-schemas.ts) describes exactly ServerOptions (server/config.ts),
- * less `fetch` and `clock`, functions (or holders of them) that JSON Schema cannot describe and resolveOptions checks
+ * less `fetch`, `clock` and `httpRateLimitStore`, functions (or holders of them) that JSON Schema cannot describe and resolveOptions checks
  * by hand.
  */
 import type { Static } from '@sinclair/typebox'
@@ -8,7 +8,9 @@ import type { ServerOptions } from '../../server/config'
 import type { OptionsSchema } from '../../server/option-schemas'
 import type { Equal, Expect } from './type-equality'
 
-export type OptionSchemaChecks = [Expect<Equal<Static<typeof OptionsSchema>, Omit<ServerOptions, 'fetch' | 'clock'>>>]
+export type OptionSchemaChecks = [
+  Expect<Equal<Static<typeof OptionsSchema>, Omit<ServerOptions, 'fetch' | 'clock' | 'httpRateLimitStore'>>>,
+]
 
 // @ts-expect-error the schema leaves the functions out
 export type OptionsWithFunctions = Expect<Equal<Static<typeof OptionsSchema>, ServerOptions>>
