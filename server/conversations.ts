@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { ChatError } from './errors'
-import type { MessageAck, MessageFrame } from '../src/protocol'
+import { RECALL_WINDOW_MS, RECALLED_IN_SYNC_MAX } from '../src/protocol'
+import type { MessageAck, MessageFrame, RecallResult } from '../src/protocol'
 import type { ConversationRow, Store, StoreQueries } from './store/store'
-import type { AgentPresence, ChatMessage, Conversation, ConversationEvent, OutFrame, Sender, User } from './types'
+import type { AgentPresence, ChatMessage, Conversation, ConversationEvent, OutFrame, Rating, Sender, User } from './types'
 
 /** Who is online: the socket layer knows (with several instances, the cluster's presence), routing asks. */
 export interface Presence {
@@ -116,9 +117,12 @@ export class Conversations {
     conversationId: string,
     afterSeq: number,
     limit: number,
-  ): Promise<Outcome<{ messages: ChatMessage[]; hasMore: boolean }>> {
+  ): Promise<Outcome<{ messages: ChatMessage[]; hasMore: boolean; recalled?: string[] }>> {
     await this.readable(actor, conversationId)
-    return { data: await this.store.messagesAfter(conversationId, afterSeq, limit), deliveries: [] }
+    const page = await this.store.messagesAfter(conversationId, afterSeq, limit)
+    // What the client holds (seq <= afterSeq) may have been recalled while it was away.
+    const recalled = afterSeq > 0 ? await this.store.recalledIds(conversationId, afterSeq, RECALLED_IN_SYNC_MAX) : []
+    return { data: recalled.length > 0 ? { ...page, recalled } : page, deliveries: [] }
   }
 
   async history(
@@ -229,6 +233,51 @@ export class Conversations {
       })
       deliveries.push({ ...this.messageDelivery(message, this.sides(row)), skipSender: true })
       return { data: { conversationId: row.id, seq: message.seq, ts: message.ts }, deliveries }
+    })
+  }
+
+  /**
+   * The sender takes back one of their text or image messages, within `RECALL_WINDOW_MS` of
+   * its `ts`: stored as recalled (content cleared, seq kept), pushed to both sides. Again on a
+   * recalled message: the same answer, nothing pushed.
+   */
+  async recall(actor: User, conversationId: string, messageId: string): Promise<Outcome<RecallResult>> {
+    return this.store.transaction(async (tx) => {
+      const row = await this.locked(tx, conversationId)
+      if (actor.role === 'customer' ? row.customer_id !== actor.id : row.agent_id !== actor.id) {
+        throw new ChatError('FORBIDDEN', `only the conversation's ${actor.role} can recall in it`)
+      }
+      const message = await tx.messageById(row.id, messageId)
+      if (!message) throw new ChatError('NOT_FOUND', `no message ${messageId} in this conversation`)
+      if (message.from.id !== actor.id) throw new ChatError('FORBIDDEN', 'only its sender can recall a message')
+      const data = { conversationId: row.id, messageId, seq: message.seq }
+      if (message.recalled === true) return { data, deliveries: [] }
+      if (message.kind === 'system') throw new ChatError('FORBIDDEN', 'system notices cannot be recalled')
+      const now = this.now()
+      if (now - message.ts > RECALL_WINDOW_MS) {
+        throw new ChatError('TOO_LATE', `a message can be recalled within ${RECALL_WINDOW_MS / 60_000} minutes of sending`)
+      }
+      await tx.recallMessage(row.id, messageId, now)
+      const frame: OutFrame = { type: 'recall', conversationId: row.id, messageId, seq: message.seq, by: senderOf(actor) }
+      return { data, deliveries: [{ frame, users: this.sides(row), skipSender: true }] }
+    })
+  }
+
+  /** The customer rates their closed conversation, once (CONFLICT the second time); its agent hears of it. */
+  async rate(actor: User, conversationId: string, score: number, comment?: string): Promise<Outcome<{ conversation: Conversation }>> {
+    if (actor.role !== 'customer') throw new ChatError('FORBIDDEN', 'only the customer can rate a conversation')
+    return this.store.transaction(async (tx) => {
+      const row = await this.locked(tx, conversationId)
+      if (row.customer_id !== actor.id) throw new ChatError('FORBIDDEN', 'not your conversation')
+      if (row.status !== 'closed') throw new ChatError('CONFLICT', 'a conversation is rated after it closed')
+      const text = comment?.trim() ?? ''
+      const rating: Rating = { score, ...(text !== '' && { comment: text }), ts: this.now() }
+      if (!(await tx.rateConversation(row.id, rating))) throw new ChatError('CONFLICT', 'this conversation is already rated')
+      const frame: OutFrame = { type: 'rating', conversationId: row.id, rating }
+      return {
+        data: { conversation: await this.view(tx, row.id) },
+        deliveries: [{ frame, users: this.sides(row), skipSender: true }],
+      }
     })
   }
 

@@ -16,6 +16,7 @@ const HTTP_STATUS: Record<ChatErrorCode, number> = {
   UNSUPPORTED_TYPE: 415,
   RATE_LIMITED: 429,
   CLOSED: 409,
+  TOO_LATE: 409,
   UPSTREAM: 502,
   INTERNAL: 500,
 }

@@ -11,6 +11,7 @@
 import { Type, type TProperties } from '@sinclair/typebox'
 import { EXPECTED } from './validation'
 import { UPLOAD_NAME, UPLOADS_PREFIX } from './uploads'
+import { RATING_COMMENT_MAX_LENGTH, RATING_MAX_SCORE, RATING_MIN_SCORE } from '../src/protocol'
 
 export const MAX_ID_LENGTH = 128
 export const MAX_DIMENSION = 100_000
@@ -67,6 +68,15 @@ export const HistoryRequestSchema = closed({
 export const AcceptRequestSchema = closed({ type: Type.Literal('accept'), id: Id, conversationId: Id })
 export const TransferRequestSchema = closed({ type: Type.Literal('transfer'), id: Id, conversationId: Id, toAgentId: Id })
 export const CloseRequestSchema = closed({ type: Type.Literal('close'), id: Id, conversationId: Id })
+export const RecallRequestSchema = closed({ type: Type.Literal('recall'), id: Id, conversationId: Id, messageId: Id })
+export const RateRequestSchema = closed({
+  type: Type.Literal('rate'),
+  id: Id,
+  conversationId: Id,
+  score: Type.Integer({ minimum: RATING_MIN_SCORE, maximum: RATING_MAX_SCORE }),
+  // Ajv counts maxLength in code points, as the rest of the protocol does.
+  comment: Type.Optional(Type.String({ maxLength: RATING_COMMENT_MAX_LENGTH })),
+})
 export const ReadFrameSchema = closed({ type: Type.Literal('read'), id: Id, conversationId: Id, seq: Seq })
 export const TypingFrameSchema = closed({ type: Type.Literal('typing'), conversationId: Id })
 export const TextMessageFrameSchema = closed({
@@ -100,6 +110,8 @@ export const RequestFrameSchemas = {
   accept: AcceptRequestSchema,
   transfer: TransferRequestSchema,
   close: CloseRequestSchema,
+  recall: RecallRequestSchema,
+  rate: RateRequestSchema,
   read: ReadFrameSchema,
   typing: TypingFrameSchema,
 } as const
@@ -116,6 +128,8 @@ export const ClientFrameSchema = Type.Union([
   AcceptRequestSchema,
   TransferRequestSchema,
   CloseRequestSchema,
+  RecallRequestSchema,
+  RateRequestSchema,
   ReadFrameSchema,
   TypingFrameSchema,
   TextMessageFrameSchema,

@@ -199,6 +199,10 @@ export class SocketHandler {
         )
       case 'close':
         return this.reply(conn, frame.id, logged(log, 'conversation.close', await chat.close(user, frame.conversationId)))
+      case 'recall':
+        return this.reply(conn, frame.id, await chat.recall(user, frame.conversationId, frame.messageId))
+      case 'rate':
+        return this.reply(conn, frame.id, await chat.rate(user, frame.conversationId, frame.score, frame.comment))
       case 'typing':
         return this.deps.hub.deliver((await chat.typing(user, frame.conversationId)).deliveries, conn)
       case 'read': {

@@ -11,6 +11,7 @@ export type {
   ConversationEvent,
   ConversationStatus,
   MessageKind,
+  Rating,
   Role,
   Sender,
   User,

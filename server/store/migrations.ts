@@ -108,6 +108,24 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX messages_id ON messages(conversation_id, id);
     `,
   },
+  {
+    version: 2,
+    name: 'recalled messages, ratings',
+    sqlite: `
+      ALTER TABLE messages ADD COLUMN recalled_at INTEGER;  -- its sender took it back; text and image cleared
+      ALTER TABLE conversations ADD COLUMN rating_score INTEGER CHECK (rating_score BETWEEN 1 AND 5);
+      ALTER TABLE conversations ADD COLUMN rating_comment TEXT;
+      ALTER TABLE conversations ADD COLUMN rated_at INTEGER;
+      CREATE INDEX messages_recalled ON messages(conversation_id, recalled_at) WHERE recalled_at IS NOT NULL;
+    `,
+    postgres: `
+      ALTER TABLE messages ADD COLUMN recalled_at BIGINT;
+      ALTER TABLE conversations ADD COLUMN rating_score INTEGER CHECK (rating_score BETWEEN 1 AND 5);
+      ALTER TABLE conversations ADD COLUMN rating_comment TEXT;
+      ALTER TABLE conversations ADD COLUMN rated_at BIGINT;
+      CREATE INDEX messages_recalled ON messages(conversation_id, recalled_at) WHERE recalled_at IS NOT NULL;
+    `,
+  },
 ]
 
 function latestOf(migrations: readonly Migration[]): number {

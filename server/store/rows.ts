@@ -14,6 +14,9 @@ export interface UserRow {
 }
 
 export interface ConversationViewRow extends ConversationRow {
+  rating_score: number | null
+  rating_comment: string | null
+  rated_at: number | null
   customer_name: string
   customer_avatar: string | null
   agent_name: string | null
@@ -31,6 +34,7 @@ export interface MessageRow {
   kind: MessageKind
   text: string | null
   image: string | null
+  recalled_at: number | null
 }
 
 /** The conversation joined with its customer's and agent's names (`WHERE c.id = ?` follows). */
@@ -58,8 +62,9 @@ export function toMessage(row: MessageRow): ChatMessage {
     from: { id: row.from_id, role: row.from_role, name: row.from_name, ...(row.from_avatar ? { avatar: row.from_avatar } : {}) },
     kind: row.kind,
   }
-  if (row.text !== null) message.text = row.text
-  if (row.image !== null) message.image = JSON.parse(row.image) as ImageRef
+  if (row.recalled_at !== null) message.recalled = true
+  else if (row.text !== null) message.text = row.text
+  if (row.recalled_at === null && row.image !== null) message.image = JSON.parse(row.image) as ImageRef
   return message
 }
 
@@ -74,6 +79,10 @@ export function toConversation(row: ConversationViewRow, last: MessageRow | unde
     lastMessage: last ? toMessage(last) : null,
     customerReadSeq: row.customer_read_seq,
     agentReadSeq: row.agent_read_seq,
+    ...(row.rating_score !== null &&
+      row.rated_at !== null && {
+        rating: { score: row.rating_score, ...(row.rating_comment !== null && { comment: row.rating_comment }), ts: row.rated_at },
+      }),
   }
 }
 

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 import { Mutex } from 'async-mutex'
-import type { ChatMessage, ConversationStatus, MessageKind, Role, User, UserRole } from '../types'
+import type { ChatMessage, ConversationStatus, MessageKind, Rating, Role, User, UserRole } from '../types'
 import { migrateSqlite } from './migrations'
 import {
   CONVERSATION_VIEW,
@@ -80,6 +80,15 @@ function prepare(db: Database.Database) {
       'SELECT * FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
     ),
     messageCount: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM messages WHERE conversation_id = ?'),
+    recall: db.prepare<[number, string, string]>(
+      'UPDATE messages SET recalled_at = ?, text = NULL, image = NULL WHERE conversation_id = ? AND id = ? AND recalled_at IS NULL',
+    ),
+    recalledIds: db.prepare<[string, number, number], { id: string }>(
+      'SELECT id FROM messages WHERE conversation_id = ? AND recalled_at IS NOT NULL AND seq <= ? ORDER BY seq DESC LIMIT ?',
+    ),
+    rate: db.prepare<[number, string | null, number, string]>(
+      'UPDATE conversations SET rating_score = ?, rating_comment = ?, rated_at = ? WHERE id = ? AND rated_at IS NULL',
+    ),
   }
 }
 
@@ -241,6 +250,22 @@ class SqliteQueries implements StoreQueries {
 
   messageCount(conversationId: string): Promise<number> {
     return this.run(() => this.s.messageCount.get(conversationId)?.n ?? 0)
+  }
+
+  recallMessage(conversationId: string, id: string, now: number): Promise<ChatMessage | undefined> {
+    return this.run(() => {
+      this.s.recall.run(now, conversationId, id)
+      const row = this.s.messageById.get(conversationId, id)
+      return row ? toMessage(row) : undefined
+    })
+  }
+
+  recalledIds(conversationId: string, atOrBelowSeq: number, limit: number): Promise<string[]> {
+    return this.run(() => this.s.recalledIds.all(conversationId, atOrBelowSeq, limit).map((row) => row.id))
+  }
+
+  rateConversation(id: string, rating: Rating): Promise<boolean> {
+    return this.run(() => this.s.rate.run(rating.score, rating.comment ?? null, rating.ts, id).changes === 1)
   }
 }
 

@@ -12,7 +12,7 @@
  *   writers on the same conversation (or customer) run one after the other: seqs stay gapless and
  *   unique, a duplicate message id is seen by the second writer, one agent wins an accept.
  */
-import type { ChatMessage, Conversation, ConversationStatus, ImageRef, MessageKind, Sender, User, UserRole } from '../types'
+import type { ChatMessage, Conversation, ConversationStatus, ImageRef, MessageKind, Rating, Sender, User, UserRole } from '../types'
 
 export interface ConversationRow {
   id: string
@@ -92,6 +92,12 @@ export interface StoreQueries {
   /** The newest messages with seq < beforeSeq, ascending; `hasMore` when older ones remain. */
   messagesBefore(conversationId: string, beforeSeq: number, limit: number): Promise<MessagePage>
   messageCount(conversationId: string): Promise<number>
+  /** Marks the message recalled at `now` and clears its text and image (kept once recalled: the first `now` stays). Returns it as it is now. */
+  recallMessage(conversationId: string, id: string, now: number): Promise<ChatMessage | undefined>
+  /** Ids of recalled messages with seq <= `atOrBelowSeq`, newest first, at most `limit`. */
+  recalledIds(conversationId: string, atOrBelowSeq: number, limit: number): Promise<string[]>
+  /** Stores the rating unless the conversation has one; false when it had. */
+  rateConversation(id: string, rating: Rating): Promise<boolean>
 }
 
 export type StoreKind = 'sqlite' | 'postgres'

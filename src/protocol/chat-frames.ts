@@ -5,7 +5,7 @@
  * since a server is another program.
  */
 import type { AckFrame, ErrorBody, ReplyFrame } from './link'
-import type { AgentPresence, ChatMessage, Conversation, ConversationEvent, ImageContent, Sender, User } from './shapes'
+import type { AgentPresence, ChatMessage, Conversation, ConversationEvent, ImageContent, Rating, Sender, User } from './shapes'
 
 // ── client → server ─────────────────────────────────────────────────────────
 
@@ -26,8 +26,34 @@ export type ReadFrame = { type: 'read'; id: string; conversationId: string; seq:
 /** Neither stored nor acked (send it with `{ ack: false }`). */
 export type TypingFrame = { type: 'typing'; conversationId: string }
 
+// ── recall and rating (docs/protocol.md §2 "Recall and rating") ─────────────
+
+/** How long after it was stored (its `ts`) a message may be recalled by its sender. */
+export const RECALL_WINDOW_MS = 2 * 60_000
+/** Ratings: scores 1 to 5, a comment of at most this many characters (code points). */
+export const RATING_MIN_SCORE = 1
+export const RATING_MAX_SCORE = 5
+export const RATING_COMMENT_MAX_LENGTH = 200
+
+/**
+ * Takes back one of my own text or image messages within `RECALL_WINDOW_MS` of its `ts`. The
+ * stored message keeps its seq and loses its content (`recalled: true`); both sides get a
+ * `RecallPush`. Recalling a recalled message again succeeds (idempotent). Answered with a
+ * `reply` whose data is a `RecallResult`.
+ */
+export type RecallRequest = { type: 'recall'; id: string; conversationId: string; messageId: string }
+/** The customer rates a closed conversation, once. Answered with a `reply` of `{ conversation }` (with its `rating`). */
+export type RateRequest = { type: 'rate'; id: string; conversationId: string; score: number; comment?: string }
+
+export interface RecallResult {
+  conversationId: string
+  messageId: string
+  seq: number
+}
+
 /** Frames answered with a `reply`. */
-export type ChatRequest = SessionRequest | OpenRequest | SyncRequest | HistoryRequest | AcceptRequest | TransferRequest | CloseRequest
+export type ChatRequest =
+  SessionRequest | OpenRequest | SyncRequest | HistoryRequest | AcceptRequest | TransferRequest | CloseRequest | RecallRequest | RateRequest
 
 /** Every frame a client may send (the ChatSocket layer's `ping` included). */
 export type ClientFrame = { type: 'ping' } | ChatRequest | ReadFrame | TypingFrame | MessageFrame
@@ -69,7 +95,15 @@ export interface ConversationData {
 export interface MessagePage {
   messages: ChatMessage[]
   hasMore: boolean
+  /**
+   * `sync` only: ids of messages at or below `afterSeq` that were recalled (newest first, at most
+   * `RECALLED_IN_SYNC_MAX`), so a client that was away when a `recall` push went out takes them back too.
+   */
+  recalled?: string[]
 }
+
+/** At most this many recalled ids in a `sync` reply (recalls are of recent messages: two minutes). */
+export const RECALLED_IN_SYNC_MAX = 100
 
 /** The `data` of each request's reply. */
 export interface ReplyData {
@@ -80,6 +114,8 @@ export interface ReplyData {
   accept: ConversationData
   transfer: ConversationData
   close: ConversationData
+  recall: RecallResult
+  rate: ConversationData
 }
 
 export type ChatReplyFrame = ReplyFrame<ReplyData[keyof ReplyData]>
@@ -99,10 +135,14 @@ export type ConversationPush = {
   by?: Sender
 }
 export type PresencePush = { type: 'presence'; agent: AgentPresence }
+/** A message was recalled by `by` (its sender): show it as recalled, its content gone. */
+export type RecallPush = { type: 'recall'; conversationId: string; messageId: string; seq: number; by: Sender }
+/** The customer rated the conversation: to its agent (and the customer's other connections). */
+export type RatingPush = { type: 'rating'; conversationId: string; rating: Rating }
 export type ErrorPush = { type: 'error'; error: ErrorBody }
 
 /** Every frame the server pushes unasked. */
-export type ServerPush = MessagePush | TypingPush | ReadPush | ConversationPush | PresencePush | ErrorPush
+export type ServerPush = MessagePush | TypingPush | ReadPush | ConversationPush | PresencePush | RecallPush | RatingPush | ErrorPush
 
 /** Every frame the server sends. */
 export type ServerFrame = ServerPush | MessageAckFrame | ReadAckFrame | ChatReplyFrame | { type: 'pong' }

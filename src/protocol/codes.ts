@@ -51,6 +51,8 @@ export const ServerErrorCodes = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** The conversation is closed. */
   CLOSED: 'CLOSED',
+  /** Too late for it: a recall after `RECALL_WINDOW_MS`. */
+  TOO_LATE: 'TOO_LATE',
   /** A service the server depends on (WeChat's login) failed. */
   UPSTREAM: 'UPSTREAM',
   /** A bug; details only in the server log. */

@@ -43,6 +43,8 @@ export interface ChatMessage {
   kind: MessageKind
   text?: string
   image?: ImageContent
+  /** Its sender took it back (`recall`): `text` and `image` are gone, the seq stays. */
+  recalled?: true
 }
 
 export type ConversationStatus = 'queued' | 'assigned' | 'open' | 'closed'
@@ -61,6 +63,18 @@ export interface Conversation {
   customerReadSeq: number
   /** Highest seq the agent has read. */
   agentReadSeq: number
+  /** The customer's satisfaction rating, once given (after the conversation closed); absent before. */
+  rating?: Rating
+}
+
+/** A customer's satisfaction rating of a closed conversation (`rate`). Given once. */
+export interface Rating {
+  /** 1 (very unsatisfied) … 5 (very satisfied). */
+  score: number
+  /** Optional, at most `RATING_COMMENT_MAX_LENGTH` characters. */
+  comment?: string
+  /** Server time it was given. */
+  ts: number
 }
 
 /** An agent as `presence` pushes and the agent's `session` reply give it. */
