@@ -215,6 +215,9 @@ export class Conversations {
         if (dup) return { data: this.duplicateAck(actor, dup), deliveries }
         const active = await tx.activeConversationOf(actor.id)
         row = active ? await this.locked(tx, active.id) : await this.create(tx, actor, deliveries)
+        // Someone else's id in that conversation (a notice's, the agent's): CONFLICT, not a UNIQUE error.
+        const taken = await tx.messageById(row.id, frame.id)
+        if (taken) return { data: this.duplicateAck(actor, taken), deliveries }
       }
       if (row.status === 'closed') throw new ChatError('CLOSED', 'the conversation is closed')
       if (actor.role === 'agent') {
