@@ -83,16 +83,16 @@ function fail(name: string, what: string, range?: boolean): never {
 }
 
 /** Flags of a number rule: `min` itself is excluded; whole numbers only; Infinity allowed. */
-const ABOVE = 1
-const INT = 2
-const INF = 4
+export const ABOVE = 1
+export const INT = 2
+export const INF = 4
 
 /**
  * Checks a number against `min` (and `max`) and the flags. The message names the option and
  * the rule, e.g. `options.queue.maxSize must be an integer >= 1, got 0`. Rules are flags, not
  * objects, so the mini-program bundle carries one short function for every number option.
  */
-function num(name: string, value: unknown, min: number, flags = 0, max = Infinity): number {
+export function num(name: string, value: unknown, min: number, flags = 0, max = Infinity): number {
   if (typeof value !== 'number' || value !== value) fail(name, `must be a number, got ${shown(value)}`)
   if (
     !(flags & ABOVE ? value > min : value >= min) ||
@@ -105,13 +105,13 @@ function num(name: string, value: unknown, min: number, flags = 0, max = Infinit
   return value
 }
 
-function bool(name: string, value: unknown, fallback: boolean): boolean {
+export function bool(name: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback
   if (typeof value !== 'boolean') fail(name, `must be true or false, got ${shown(value)}`)
   return value
 }
 
-function fn<T>(name: string, value: unknown): T {
+export function fn<T>(name: string, value: unknown): T {
   if (typeof value !== 'function') fail(name, `must be a function, got ${typeof value}`)
   return value as T
 }
@@ -134,7 +134,7 @@ function resolveHeartbeat(value: unknown): Required<HeartbeatOptions> | false {
   return h && { interval: num('heartbeat.interval', h.interval, 0, ABOVE), timeout: num('heartbeat.timeout', h.timeout, 0, ABOVE) }
 }
 
-function resolveReconnect(value: unknown): Required<ReconnectOptions> | false {
+export function resolveReconnect(value: unknown): Required<ReconnectOptions> | false {
   const r = section<Required<ReconnectOptions>>('reconnect', value, DEFAULTS.reconnect, true)
   if (!r) return false
   const maxDelay = num('reconnect.maxDelay', r.maxDelay, 0)
@@ -148,7 +148,7 @@ function resolveReconnect(value: unknown): Required<ReconnectOptions> | false {
   }
 }
 
-function resolveQueue(value: unknown): Required<QueueOptions> {
+export function resolveQueue(value: unknown): Required<QueueOptions> {
   const q = section<Required<QueueOptions>>('queue', value, DEFAULTS.queue, false) as Required<QueueOptions>
   return {
     maxSize: num('queue.maxSize', q.maxSize, 1, INT),
@@ -194,7 +194,7 @@ function resolvePersist(value: unknown): ResolvedPersist | null {
   }
 }
 
-function resolveLifecycle(value: unknown): LifecycleHost | null {
+export function resolveLifecycle(value: unknown): LifecycleHost | null {
   if (value === undefined || value === true) {
     const wx = globalWx()
     return wx && typeof wx.onAppShow === 'function' ? wx : null
@@ -205,7 +205,7 @@ function resolveLifecycle(value: unknown): LifecycleHost | null {
 }
 
 /** `value` has a function for each of the space-separated `keys`. */
-function hasFunctions<T>(name: string, value: unknown, keys: string): T {
+export function hasFunctions<T>(name: string, value: unknown, keys: string): T {
   for (const key of keys.split(' ')) {
     if (typeof (value as Record<string, unknown> | null)?.[key] !== 'function') fail(name, `must have a ${key} function`)
   }
