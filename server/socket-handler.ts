@@ -148,7 +148,14 @@ export class SocketHandler {
     let frame: ValidFrame | undefined
     let refused: unknown
     try {
-      const raw = decodeFrame(data, isBinary)
+      let raw
+      try {
+        raw = decodeFrame(data, isBinary)
+      } catch (err) {
+        // Junk counts against the bucket too: past it, the cheaper RATE_LIMITED answer.
+        if (!conn.limiter.take()) throw new ChatError('RATE_LIMITED', 'too many frames; slow down')
+        throw err
+      }
       id = raw.id
       // Pings are never limited: an unanswered ping makes the client drop a healthy link.
       if (raw.type !== 'ping' && !conn.limiter.take()) throw new ChatError('RATE_LIMITED', 'too many frames; slow down')
