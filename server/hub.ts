@@ -4,20 +4,19 @@ import type { User } from './types'
 
 /** The open connections by user, and which agents are online (an agent with at least one socket). */
 export class Hub implements Presence {
-  private readonly byUser = new Map<string, Set<Connection>>()
+  /** A user's one connection, or a Set once they have several (most users have one: no Set per socket). */
+  private readonly byUser = new Map<string, Connection | Set<Connection>>()
   private readonly all = new Set<Connection>()
   private readonly agents = new Map<string, User>()
 
   /** Adds the connection; true when it is the user's first. */
   add(conn: Connection): boolean {
     this.all.add(conn)
-    let set = this.byUser.get(conn.user.id)
-    const first = set === undefined
-    if (!set) {
-      set = new Set()
-      this.byUser.set(conn.user.id, set)
-    }
-    set.add(conn)
+    const held = this.byUser.get(conn.user.id)
+    if (held === undefined) this.byUser.set(conn.user.id, conn)
+    else if (held instanceof Set) held.add(conn)
+    else if (held !== conn) this.byUser.set(conn.user.id, new Set([held, conn]))
+    const first = held === undefined
     if (first && conn.user.role === 'agent') this.agents.set(conn.user.id, conn.user)
     return first
   }
@@ -25,9 +24,17 @@ export class Hub implements Presence {
   /** Removes the connection; true when it was the user's last. */
   remove(conn: Connection): boolean {
     if (!this.all.delete(conn)) return false
-    const set = this.byUser.get(conn.user.id)
-    set?.delete(conn)
-    if (set && set.size > 0) return false
+    const held = this.byUser.get(conn.user.id)
+    if (held instanceof Set) {
+      held.delete(conn)
+      if (held.size > 1) return false
+      // Back to one connection: held without a Set again.
+      const [only] = held
+      if (only) {
+        this.byUser.set(conn.user.id, only)
+        return false
+      }
+    }
     this.byUser.delete(conn.user.id)
     this.agents.delete(conn.user.id)
     return true
@@ -55,12 +62,18 @@ export class Hub implements Presence {
   deliver(deliveries: readonly Delivery[], sender?: Connection): void {
     for (const d of deliveries) {
       const targets = new Set<Connection>()
-      for (const userId of d.users) for (const c of this.byUser.get(userId) ?? []) targets.add(c)
-      if (d.agents) for (const agentId of this.agents.keys()) for (const c of this.byUser.get(agentId) ?? []) targets.add(c)
+      for (const userId of d.users) this.collect(userId, targets)
+      if (d.agents) for (const agentId of this.agents.keys()) this.collect(agentId, targets)
       if (d.skipSender && sender) targets.delete(sender)
       if (targets.size === 0) continue
       const data = JSON.stringify(d.frame)
       for (const c of targets) c.write(data)
     }
+  }
+
+  private collect(userId: string, into: Set<Connection>): void {
+    const held = this.byUser.get(userId)
+    if (held instanceof Set) for (const c of held) into.add(c)
+    else if (held) into.add(held)
   }
 }

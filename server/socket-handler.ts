@@ -38,6 +38,39 @@ function logged(log: ConnLog, event: string, outcome: Outcome<{ conversation: Co
   return outcome
 }
 
+/** What a socket's listeners need, kept on the ws object under SOCKET. */
+class Attached {
+  constructor(
+    readonly conn: Connection,
+    readonly log: ConnLog,
+    readonly handler: SocketHandler,
+  ) {}
+}
+
+const SOCKET = Symbol('chat socket')
+type TaggedSocket = WebSocket & { [SOCKET]: Attached }
+
+// One function each for every socket (ws calls a listener with the socket as `this`).
+function onSocketPong(this: WebSocket): void {
+  ;(this as TaggedSocket)[SOCKET].conn.alive = true
+}
+
+function onSocketMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
+  const { conn, log, handler } = (this as TaggedSocket)[SOCKET]
+  handler.onFrame(conn, data, isBinary, log)
+}
+
+function onSocketClose(this: WebSocket, code: number): void {
+  const { conn, log, handler } = (this as TaggedSocket)[SOCKET]
+  handler.socketClosed(conn, code, log)
+}
+
+/** ws has already started closing (1009 for an oversized frame, 1002 for a protocol error). */
+function onSocketError(this: WebSocket, error: NodeJS.ErrnoException): void {
+  ;(this as TaggedSocket)[SOCKET].log.info({ event: 'socket.error', code: error.code, message: error.message }, 'socket error')
+  if (this.readyState === this.OPEN) this.terminate()
+}
+
 /**
  * The chat socket: one per client, at GET /ws, after `authenticate`. Owns liveness and
  * shutdown of all sockets, and the grace period of agents who went offline.
@@ -82,31 +115,14 @@ export class SocketHandler {
     const log = new ConnLog(this.deps.log, { conn: this.nextId, user: user.id, role: user.role })
     const limiter = new TokenBucket(options.rateLimit.rate, options.rateLimit.burst)
     const conn = new Connection(this.nextId++, ws, user, limiter, options.limits.socketBufferedBytes, this.slowReader)
-    // ws has already started closing (1009 for an oversized frame, 1002 for a protocol error).
-    releaseUpgrade(ws, request, (error: NodeJS.ErrnoException) => {
-      log.info({ event: 'socket.error', code: error.code, message: error.message }, 'socket error')
-      if (ws.readyState === ws.OPEN) ws.terminate()
-    })
+    // The listeners are shared by every socket: what they need is on the ws object (no closures per socket).
+    ;(ws as TaggedSocket)[SOCKET] = new Attached(conn, log, this)
+    releaseUpgrade(ws, request, onSocketError)
     const first = hub.add(conn)
     log.info({ event: 'socket.open', connections: hub.size }, 'socket open')
-    ws.on('pong', () => {
-      conn.alive = true
-    })
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.onFrame(conn, data, isBinary, log))
-    ws.on('close', (code: number) => {
-      conn.closed = true
-      const last = hub.remove(conn)
-      log.info({ event: 'socket.close', code, connections: hub.size }, 'socket closed')
-      if (last && user.role === 'agent' && !this.closing) {
-        void this.presenceWork.run(user.id, () =>
-          this.safely(log, () => {
-            if (this.closing) return
-            hub.deliver(chat.agentOffline(user))
-            this.startGrace(user)
-          }),
-        )
-      }
-    })
+    ws.on('pong', onSocketPong)
+    ws.on('message', onSocketMessage)
+    ws.on('close', onSocketClose)
     if (first && user.role === 'agent') {
       const online = this.presenceWork.run(user.id, () =>
         this.safely(log, async () => {
@@ -117,6 +133,24 @@ export class SocketHandler {
       )
       // The agent's own frames wait until the queue has been handed out, as when this was synchronous.
       void conn.work.run(() => online)
+    }
+  }
+
+  /** @internal The socket closed (its listener, `onSocketClose`). */
+  socketClosed(conn: Connection, code: number, log: ConnLog): void {
+    const { hub, chat } = this.deps
+    const user = conn.user
+    conn.closed = true
+    const last = hub.remove(conn)
+    log.info({ event: 'socket.close', code, connections: hub.size }, 'socket closed')
+    if (last && user.role === 'agent' && !this.closing) {
+      void this.presenceWork.run(user.id, () =>
+        this.safely(log, () => {
+          if (this.closing) return
+          hub.deliver(chat.agentOffline(user))
+          this.startGrace(user)
+        }),
+      )
     }
   }
 
@@ -139,7 +173,8 @@ export class SocketHandler {
     })
   }
 
-  private onFrame(conn: Connection, data: Buffer, isBinary: boolean, log: ConnLog): void {
+  /** @internal A frame arrived (its listener, `onSocketMessage`). */
+  onFrame(conn: Connection, data: Buffer, isBinary: boolean, log: ConnLog): void {
     // While shutting down, frames are dropped unanswered: the client sends them again after it reconnects.
     // Only a pong proves the client reads (conn.alive): a frame only proves it writes.
     if (this.closing || conn.closed) return

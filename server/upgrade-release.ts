@@ -13,11 +13,10 @@ import type { WebSocket } from 'ws'
  * sockets put that at about 3.5 KB each, more than the `ws` socket itself
  * (`node scripts/run-ts.mjs bench/server-heap.ts`).
  *
- * This swaps the plugin's 'error' listener for `onError` (which holds only what it closes
- * over) and detaches the ServerResponse from the TCP socket, as Node does when a response ends.
+ * This swaps the plugin's 'error' listener for `onError` (called with the socket as `this`) and detaches the ServerResponse from the TCP socket, as Node does when a response ends.
  * The response was hijacked at the upgrade: nothing is ever written through it.
  */
-export function releaseUpgrade(ws: WebSocket, request: IncomingMessage, onError: (error: Error) => void): void {
+export function releaseUpgrade(ws: WebSocket, request: IncomingMessage, onError: (this: WebSocket, error: Error) => void): void {
   for (const listener of ws.listeners('error')) ws.off('error', listener as (error: Error) => void)
   ws.on('error', onError)
   const tcp = request.socket as Socket & { _httpMessage?: ServerResponse | null }
