@@ -41,6 +41,11 @@ export interface DemoAgentResult {
   generated: boolean
 }
 
+/** A short digest of an agent's password hash, carried by their tokens (tokens are signed, so it cannot be forged). */
+function passwordFingerprint(passwordHash: string): string {
+  return createHash('sha256').update(passwordHash).digest('base64url').slice(0, 16)
+}
+
 /** Who may log in and as whom: customers by login code, agents by password, everyone's socket by token. */
 export class Accounts {
   private readonly now: () => number
@@ -82,7 +87,7 @@ export class Accounts {
       password.length <= PASSWORD_MAX_LENGTH && (await verifyPassword(password, agent?.passwordHash ?? (await dummyPasswordHash())))
     if (!agent || !ok) throw new ChatError('UNAUTHORIZED', 'wrong username or password')
     const user: User = { id: agent.id, role: 'agent', name: agent.name }
-    return { ...this.tokens.sign(user.id, 'agent'), user }
+    return { ...this.tokens.sign(user.id, 'agent', { usr: username, pwd: passwordFingerprint(agent.passwordHash) }), user }
   }
 
   /** Creates an agent; CONFLICT when the username is taken, unless `replace` (then the password is reset). */
@@ -123,6 +128,13 @@ export class Accounts {
     const claims = this.tokens.verify(token)
     const user = await this.store.user(claims.sub)
     if (user?.role !== claims.role) throw new ChatError('UNAUTHORIZED', 'unknown user')
+    if (user.role === 'agent') {
+      // Issued under the agent's current password? A reset (agent:add --reset) refuses every earlier token.
+      const agent = claims.usr === undefined ? undefined : await this.store.agentByUsername(claims.usr)
+      if (agent?.id !== user.id || claims.pwd !== passwordFingerprint(agent.passwordHash)) {
+        throw new ChatError('UNAUTHORIZED', 'token revoked: log in again')
+      }
+    }
     return { user, expiresAt: claims.exp * 1000 }
   }
 }

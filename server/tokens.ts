@@ -10,6 +10,9 @@ export interface TokenClaims {
   role: UserRole
   iat: number
   exp: number
+  /** Agents: the username and a fingerprint of the password hash the token was issued under; a reset changes it, refusing every earlier token. */
+  usr?: string
+  pwd?: string
 }
 
 export interface IssuedToken {
@@ -37,9 +40,9 @@ export class Tokens {
     this.key = Buffer.from(secret, 'utf8')
   }
 
-  sign(sub: string, role: UserRole): IssuedToken {
+  sign(sub: string, role: UserRole, agent?: { usr: string; pwd: string }): IssuedToken {
     const iat = Math.floor(this.now() / 1000)
-    const claims: TokenClaims = { sub, role, iat, exp: iat + this.ttlSeconds }
+    const claims: TokenClaims = { sub, role, iat, exp: iat + this.ttlSeconds, ...agent }
     const body = `${VERSION}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`
     return { token: `${body}.${this.mac(body).toString('base64url')}`, expiresAt: claims.exp * 1000 }
   }
@@ -74,7 +77,12 @@ function isClaims(value: unknown): value is TokenClaims {
   if (typeof value !== 'object' || value === null) return false
   const c = value as Record<string, unknown>
   return (
-    typeof c.sub === 'string' && (c.role === 'customer' || c.role === 'agent') && typeof c.iat === 'number' && typeof c.exp === 'number'
+    typeof c.sub === 'string' &&
+    (c.role === 'customer' || c.role === 'agent') &&
+    typeof c.iat === 'number' &&
+    typeof c.exp === 'number' &&
+    (c.usr === undefined || typeof c.usr === 'string') &&
+    (c.pwd === undefined || typeof c.pwd === 'string')
   )
 }
 
