@@ -55,12 +55,31 @@ function preparePaths(options: ResolvedOptions): Paths {
       cleanup: () => fs.rmSync(uploadsDir, { recursive: true, force: true }),
     }
   }
-  fs.mkdirSync(options.dataDir, { recursive: true })
+  const dbFile = path.join(options.dataDir, 'chat.db')
+  restrictDataDir(options.dataDir, dbFile)
   return {
-    dbFile: path.join(options.dataDir, 'chat.db'),
+    dbFile,
     uploadsDir: path.join(options.dataDir, 'uploads'),
     secret: options.secret ?? loadOrCreateSecret(options.dataDir),
     cleanup: () => undefined,
+  }
+}
+
+/**
+ * The data folder holds password hashes and every message: only the server's user may read it.
+ * The folder is made 0700 and the database 0600 before SQLite opens it (SQLite gives its -wal
+ * and -shm the database's mode); those of an earlier start are tightened too.
+ */
+function restrictDataDir(dataDir: string, dbFile: string): void {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  fs.chmodSync(dataDir, 0o700)
+  fs.closeSync(fs.openSync(dbFile, 'a', 0o600))
+  for (const file of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) {
+    try {
+      fs.chmodSync(file, 0o600)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    }
   }
 }
 
