@@ -74,11 +74,24 @@ function message(frame: RawFrame, textMaxLength: number): MessageFrame {
   return valid
 }
 
+/** A lone UTF-16 surrogate: the store would keep U+FFFD instead, and history would no longer match the ack. */
+const LONE_SURROGATE = /\p{Cs}/u
+
+/** BAD_REQUEST, naming the field, when any string in the frame holds a lone surrogate. */
+function wellFormed(value: unknown, field: string): void {
+  if (typeof value === 'string') {
+    if (LONE_SURROGATE.test(value)) throw new ChatError('BAD_REQUEST', `"${field}" must not contain a lone UTF-16 surrogate`)
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, inner] of Object.entries(value)) wellFormed(inner, field === '' ? key : `${field}.${key}`)
+  }
+}
+
 /**
  * Checks a decoded frame's fields for its type, against its schema (server/frame-schemas.ts);
  * fields the schema does not list are dropped. Throws ChatError: UNKNOWN_TYPE, BAD_REQUEST or TOO_LONG.
  */
 export function validateFrame(frame: RawFrame, options: { textMaxLength: number }): ValidFrame {
+  wellFormed(frame, '')
   if (frame.type === 'message') return message(frame, options.textMaxLength)
   const validate = requestValidators.get(frame.type)
   if (validate === undefined) throw new ChatError('UNKNOWN_TYPE', `unknown frame type "${frame.type.slice(0, 40)}" (known: ${FRAME_TYPES})`)
