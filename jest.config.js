@@ -13,6 +13,8 @@ module.exports = {
         '<rootDir>/test/kit/*.test.ts',
         // The Socket.IO client and server helper against the real socket.io server.
         '<rootDir>/test/socket.io/**/*.test.ts',
+        // HTTP long-polling: the server endpoint, PollingTransport, fallback and upgrade.
+        '<rootDir>/test/polling/**/*.test.ts',
       ],
     },
     {

@@ -82,6 +82,10 @@ export interface ServerOptions {
   limits?: LimitsOptions
   /** Where the HTTP rate limits count (@fastify/rate-limit's `redis` or `store`). Default in memory: per process. */
   httpRateLimitStore?: HttpRateLimitStore
+  /** ms a long-poll (GET /ws without an upgrade) is held when no frame is waiting. Default 25000 (env POLLING_HOLD). */
+  pollingHold?: number
+  /** ms without a poll after which a polling session ends, as a socket that dropped (1006). Default 30000 (env POLLING_IDLE_TIMEOUT). */
+  pollingIdleTimeout?: number
   /** Every timer of the server (liveness sweep, grace periods, shutdown) and its time. Default the global timers, unref'd; inject one to control time in tests. */
   clock?: Clock
 }
@@ -107,6 +111,8 @@ export interface ResolvedOptions {
   agentGraceMs: number
   limits: ResolvedLimits
   httpRateLimitStore: HttpRateLimitStore | undefined
+  pollingHold: number
+  pollingIdleTimeout: number
   clock: Clock
 }
 
@@ -129,6 +135,8 @@ export const DEFAULTS = {
   shutdownTimeout: 5000,
   sqliteSynchronous: 'normal',
   agentGraceMs: 30_000,
+  pollingHold: 25_000,
+  pollingIdleTimeout: 30_000,
 } as const
 
 /** Largest WebSocket frame accepted; bigger ones close the link with 1009. */
@@ -203,6 +211,8 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     agentGraceMs: options.agentGraceMs ?? DEFAULTS.agentGraceMs,
     limits: resolveLimits(options.limits),
     httpRateLimitStore: options.httpRateLimitStore,
+    pollingHold: options.pollingHold ?? DEFAULTS.pollingHold,
+    pollingIdleTimeout: options.pollingIdleTimeout ?? DEFAULTS.pollingIdleTimeout,
     clock,
   }
 }
@@ -288,6 +298,8 @@ export function optionsFromEnv(env: Env = process.env): ServerOptions {
     pingInterval: number(v.PING_INTERVAL),
     sqliteSynchronous: v.SQLITE_SYNCHRONOUS,
     agentGraceMs: number(v.AGENT_GRACE_MS),
+    pollingHold: number(v.POLLING_HOLD),
+    pollingIdleTimeout: number(v.POLLING_IDLE_TIMEOUT),
   }
   for (const key of Object.keys(options) as Array<keyof ServerOptions>) {
     if (options[key] === undefined) delete options[key]

@@ -48,6 +48,8 @@ export const OptionsSchema = Type.Object({
   sqliteSynchronous: Type.Optional(StringEnum(SQLITE_SYNCHRONOUS)),
   agentGraceMs: Type.Optional(Integer(0, MAX_TIMER_MS)),
   limits: Type.Optional(LimitsSchema),
+  pollingHold: Type.Optional(Integer(1, MAX_TIMER_MS)),
+  pollingIdleTimeout: Type.Optional(Integer(1, MAX_TIMER_MS)),
 })
 
 /** '3600', '90m', '12h', '7d': seconds, or a number with a unit. */
@@ -89,6 +91,8 @@ export const EnvSchema = Type.Object(
     /** Either case: read lower-cased. */
     SQLITE_SYNCHRONOUS: optional(StringEnum(SQLITE_SYNCHRONOUS)),
     AGENT_GRACE_MS: optional(WholeNumber),
+    POLLING_HOLD: optional(WholeNumber),
+    POLLING_IDLE_TIMEOUT: optional(WholeNumber),
   },
   {
     // env-schema sets this itself (and drops every other variable of the environment).
@@ -115,4 +119,6 @@ export const VARIABLE_OF_OPTION: Readonly<Record<string, keyof typeof EnvSchema.
   pingInterval: 'PING_INTERVAL',
   sqliteSynchronous: 'SQLITE_SYNCHRONOUS',
   agentGraceMs: 'AGENT_GRACE_MS',
+  pollingHold: 'POLLING_HOLD',
+  pollingIdleTimeout: 'POLLING_IDLE_TIMEOUT',
 }

@@ -10,6 +10,7 @@ import { MAX_FRAME_BYTES, MEMORY, resolveOptions, type ResolvedOptions, type Ser
 import { registerHttp } from './http'
 import { Hub } from './hub'
 import { Conversations } from './conversations'
+import { PollingEndpoint } from './polling'
 import { SocketHandler } from './socket-handler'
 import { SqliteStore } from './store/sqlite'
 import type { Store } from './store/store'
@@ -117,6 +118,12 @@ export async function startServer(input: ServerOptions = {}): Promise<RunningSer
       ajv: { customOptions: { coerceTypes: false } },
     })
     const sockets = new SocketHandler({ accounts, chat, hub, uploads, options, log: app.log })
+    const polling = new PollingEndpoint({
+      accounts,
+      accept: (socket, user) => sockets.accept(socket, null, user),
+      log: app.log,
+      options: { hold: options.pollingHold, idleTimeout: options.pollingIdleTimeout, clock: options.clock },
+    })
 
     // One log line per HTTP request (upgrades that succeed are logged by the socket).
     app.addHook('onResponse', async (request, reply) => {
@@ -136,6 +143,7 @@ export async function startServer(input: ServerOptions = {}): Promise<RunningSer
       options: { maxPayload: MAX_FRAME_BYTES },
       preClose: async () => {
         closing = true
+        polling.closeProbes()
         await sockets.closeAll(options.shutdownTimeout)
       },
       errorHandler(error, socket, request) {
@@ -149,7 +157,8 @@ export async function startServer(input: ServerOptions = {}): Promise<RunningSer
     })
     app.decorateRequest('user', null)
     app.decorateRequest('tokenExpiresAt', null)
-    sockets.register(app)
+    sockets.register(app, polling)
+    polling.register(app, '/ws')
     await sockets.start()
     await registerHttp(app, { accounts, store, hub, uploads, options, startedAt: options.clock.now(), isClosing: () => closing })
 

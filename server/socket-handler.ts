@@ -12,6 +12,7 @@ import { authenticate } from './auth'
 import { Connection } from './connection'
 import { ConnectionLog as ConnLog } from './connection-log'
 import type { Hub } from './hub'
+import type { PollingEndpoint } from './polling'
 import { TokenBucket } from './rate-limit'
 import { RepeatingTimer } from './server-clock'
 import { KeyedSerial } from './serial'
@@ -94,11 +95,19 @@ export class SocketHandler {
     this.sweepTimer = new RepeatingTimer(deps.options.clock, deps.options.pingInterval, () => this.sweep())
   }
 
-  register(app: FastifyInstance): void {
-    app.get('/ws', { websocket: true, preValidation: authenticate(this.deps.accounts) }, (socket, request) => {
-      const user = request.user
-      if (!user) return socket.close(CloseCodes.INTERNAL, 'unauthenticated')
-      this.accept(socket, request.raw, user)
+  /** GET /ws: the socket; with `polling`, a GET without an upgrade is a poll and a socket naming a polling session takes it over. */
+  register(app: FastifyInstance, polling?: PollingEndpoint): void {
+    app.route({
+      method: 'GET',
+      url: '/ws',
+      preValidation: authenticate(this.deps.accounts),
+      wsHandler: (socket, request) => {
+        const user = request.user
+        if (!user) return socket.close(CloseCodes.INTERNAL, 'unauthenticated')
+        if (polling?.claim(socket, request)) return
+        this.accept(socket, request.raw, user)
+      },
+      handler: (request, reply) => (polling ? polling.poll(request, reply) : reply.code(404).send()),
     })
     this.sweepTimer.start()
   }
@@ -108,7 +117,8 @@ export class SocketHandler {
     for (const agent of await this.deps.chat.absentAgentsWithAssigned()) this.startGrace(agent)
   }
 
-  private accept(ws: WebSocket, request: IncomingMessage, user: User): void {
+  /** A new link of `user`: a WebSocket (with its upgrade `request`), or a polling session's socket of the same shape (server/polling.ts, null). */
+  accept(ws: WebSocket, request: IncomingMessage | null, user: User): void {
     const { hub, chat, options } = this.deps
     if (this.closing) return ws.close(CloseCodes.GOING_AWAY, 'server shutting down')
     // The connection's fields on each line through the shared logger (no pino child kept per socket).
@@ -117,7 +127,7 @@ export class SocketHandler {
     const conn = new Connection(this.nextId++, ws, user, limiter, options.limits.socketBufferedBytes, this.slowReader)
     // The listeners are shared by every socket: what they need is on the ws object (no closures per socket).
     ;(ws as TaggedSocket)[SOCKET] = new Attached(conn, log, this)
-    releaseUpgrade(ws, request, onSocketError)
+    if (request !== null) releaseUpgrade(ws, request, onSocketError)
     const first = hub.add(conn)
     log.info({ event: 'socket.open', connections: hub.size }, 'socket open')
     ws.on('pong', onSocketPong)

@@ -12,6 +12,8 @@ export const CloseCodes = {
   GOING_AWAY: 1001,
   /** No close frame: the network dropped, or the server cut a socket that missed a protocol ping. Never sent. */
   ABNORMAL: 1006,
+  /** Server: a WebSocket named a polling session it cannot take over (unknown, ended, another user's), or sent no `upgrade` frame first. */
+  POLICY: 1008,
   /** Server (`ws` itself): a frame over the size limit. */
   TOO_BIG: 1009,
   /** Server: an internal error ended the socket. */
