@@ -563,14 +563,41 @@ export class ChatSocket {
 }
 
 function settle(push: Push, frame: Frame): void {
-  if (isReply(frame) && frame.error) {
-    const { code, message } = frame.error
-    push.reject(new SocketError(ErrorCodes.SERVER, String(message ?? code), { serverCode: String(code), id: push.id }))
+  if (isReply(frame) && frame.error !== undefined && frame.error !== null) {
+    push.reject(replyError(push.id, frame.error))
   } else if (push.kind === 'request') {
     push.resolve(isReply(frame) ? frame.data : undefined)
   } else {
     push.resolve(frame)
   }
+}
+
+/** Most of a server's text repeated in an error. */
+const MAX_ERROR_TEXT = 200
+
+/**
+ * A reply's `error` as a SocketError: `{code, message}` (or a bare code string) is SERVER with
+ * that `serverCode`; any other shape is DECODE, saying what came, never `serverCode: "undefined"`.
+ */
+function replyError(id: string, error: unknown): SocketError {
+  const clip = (text: string): string => (text.length > MAX_ERROR_TEXT ? `${text.slice(0, MAX_ERROR_TEXT - 1)}…` : text)
+  let code: unknown = error
+  let message: unknown
+  if (typeof error === 'object' && error !== null && !Array.isArray(error)) {
+    code = (error as { code?: unknown }).code
+    message = (error as { message?: unknown }).message
+  }
+  if (typeof code === 'string' && code !== '') {
+    const text = typeof message === 'string' && message !== '' ? message : code
+    return new SocketError(ErrorCodes.SERVER, clip(text), { serverCode: clip(code), id })
+  }
+  let shown: string
+  try {
+    shown = JSON.stringify(error) ?? typeof error
+  } catch {
+    shown = typeof error
+  }
+  return new SocketError(ErrorCodes.DECODE, clip(`malformed reply error for ${id}: ${shown}`), { id })
 }
 
 function describe(value: unknown): string {
