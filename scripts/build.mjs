@@ -37,6 +37,9 @@ const common = { bundle: true, sourcemap: true, sourcesContent: false, logLevel:
 const entries = [
   { in: 'src/index.ts', out: 'index', platform: 'neutral', miniprogram: 'src/miniprogram.ts' },
   { in: 'src/chat/index.ts', out: 'chat/index', platform: 'neutral', miniprogram: 'src/chat/index.ts' },
+  // The Socket.IO client: its own mini-program file (the core bundle does not grow); its server helper is Node only.
+  { in: 'src/socket.io/index.ts', out: 'socket.io/index', platform: 'neutral', miniprogram: 'src/socket.io/miniprogram.ts' },
+  { in: 'src/socket.io-server/index.ts', out: 'socket.io-server/index', platform: 'node' },
   { in: 'src/testing/index.ts', out: 'testing/index', platform: 'node' },
   { in: 'src/testing/jest-setup.ts', out: 'testing/jest-setup', platform: 'node' },
 ].filter((e) => existsSync(at(e.in)))
@@ -113,8 +116,14 @@ for (const entry of miniprogramEntries) {
   mkdirSync(dirname(meta), { recursive: true })
   writeFileSync(meta, JSON.stringify(result.metafile))
 }
-cpSync(at('build/types'), at('miniprogram_dist'), { recursive: true, filter: (src) => !src.includes('/testing') })
+cpSync(at('build/types'), at('miniprogram_dist'), {
+  recursive: true,
+  filter: (src) => !src.includes('/testing') && !src.includes('/socket.io-server'),
+})
 writeFileSync(at('miniprogram_dist/index.d.ts'), "export * from './miniprogram'\n")
+// The Socket.IO client's mini-program file is built from src/socket.io/miniprogram.ts (no Node or browser adapter).
+if (existsSync(at('miniprogram_dist/socket.io')))
+  writeFileSync(at('miniprogram_dist/socket.io/index.d.ts'), "export * from './miniprogram'\n")
 
 // The devtools project sees only miniprogram/: give it its own copy.
 if (existsSync(at('miniprogram'))) {
