@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type {} from '@fastify/multipart'
+import fastifyHelmet from '@fastify/helmet'
 import fastifyStatic from '@fastify/static'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Accounts } from './accounts'
@@ -37,6 +38,18 @@ export function errorBody(code: ChatErrorCode, message: string): { error: { code
   return { error: { code, message } }
 }
 
+/** The console's policy (console/index.html has the same as a <meta>), plus what only a header can say. */
+const CONSOLE_CSP = {
+  defaultSrc: ["'none'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'blob:'],
+  connectSrc: ["'self'", 'ws:', 'wss:'],
+  baseUri: ["'none'"],
+  formAction: ["'none'"],
+  frameAncestors: ["'none'"],
+}
+
 const PLACEHOLDER = `<!doctype html>
 <html lang="zh-CN"><meta charset="utf-8"><title>Agent console</title>
 <body style="font-family: system-ui, sans-serif; max-width: 40em; margin: 3em auto; line-height: 1.5">
@@ -50,6 +63,12 @@ const PLACEHOLDER = `<!doctype html>
 export async function registerHttp(app: FastifyInstance, deps: HttpDeps): Promise<void> {
   const { accounts, options, uploads } = deps
   await registerRateLimit(app, options.httpRateLimitStore)
+  // Security headers on every route (the console's <meta> CSP cannot say frame-ancestors).
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: CONSOLE_CSP },
+    xFrameOptions: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+  })
 
   app.setErrorHandler((err: FastifyError | ChatError, request, reply) => {
     if (isChatError(err)) return reply.code(err.statusCode).send({ error: err.toJSON() })
