@@ -41,6 +41,7 @@ const noUi: PageUi = {
   setTitle: () => undefined,
   chooseImage: async () => null,
   previewImage: () => undefined,
+  copy: () => undefined,
 }
 
 /** Counts setData calls and the bytes WeChat would serialise. */

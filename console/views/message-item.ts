@@ -19,6 +19,16 @@ const THUMB_W = 240
 const THUMB_H = 240
 
 export function messageItem(message: ListMessage, actions: MessageActions): HTMLElement {
+  if (message.recalled === true) {
+    // A recall (docs/protocol.md "Recall and rating"): a centred line in its place, as WeChat shows it.
+    const who = message.mine ? '你' : message.from.role === 'customer' ? '顾客' : message.from.name
+    return h(
+      'div',
+      { class: 'msg msg-system msg-recalled', data: { id: message.id, seq: message.seq ?? undefined } },
+      h('span', { class: 'msg-system-text' }, `${who}撤回了一条消息`),
+      messageTime(message.ts),
+    )
+  }
   if (message.kind === 'system') {
     return h(
       'div',

@@ -119,6 +119,12 @@ export class MessageListView implements View {
       this.held.set(message.id, { message, el })
       return el
     }
+    if (held.message.recalled !== message.recalled) {
+      // Recalled: its content is gone, so the element is made again (the list puts it in place).
+      const el = messageItem(message, this.actions)
+      this.held.set(message.id, { message, el })
+      return el
+    }
     if (held.message !== message) {
       updateMessageItem(held.el, message)
       held.message = message

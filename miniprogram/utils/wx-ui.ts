@@ -13,6 +13,8 @@ export interface PageUi {
   /** `wx.chooseMedia` for one image; null when the user cancelled. */
   chooseImage(): Promise<ChosenImage | null>
   previewImage(current: string, urls: string[]): void
+  /** `wx.setClipboardData` (WeChat shows its own 内容已复制 toast). */
+  copy(text: string): void
 }
 
 export function wxUi(api: WechatMiniprogram.Wx): PageUi {
@@ -38,5 +40,6 @@ export function wxUi(api: WechatMiniprogram.Wx): PageUi {
         })
       }),
     previewImage: (current, urls) => void api.previewImage({ current, urls }),
+    copy: (text) => void api.setClipboardData({ data: text }),
   }
 }

@@ -7,6 +7,10 @@
  */
 import { ErrorCodes } from '../errors'
 import {
+  RATING_COMMENT_MAX_LENGTH,
+  RATING_MAX_SCORE,
+  RATING_MIN_SCORE,
+  RECALL_WINDOW_MS,
   ServerErrorCodes,
   TEXT_MAX_LENGTH,
   conversationIdOf,
@@ -23,7 +27,15 @@ import { createEmitter } from '../emitter'
 import { createLocalIdGenerator } from './local-id'
 import { MessageList } from './message-list'
 import type { ListChange, ListMessage, PendingMessage } from './message-list'
-import { parseConversation, parseConversationEvent, parseMessage, parseMessagePage, parseSender } from './parse'
+import {
+  parseConversation,
+  parseConversationEvent,
+  parseConversationReply,
+  parseMessage,
+  parseMessagePage,
+  parseRating,
+  parseSender,
+} from './parse'
 import { TypingIndicator, TypingThrottle } from './typing'
 import type { ChatMessage, ChatSocketLike, Conversation, ConversationEvent, ImageContent, MessageKind, Sender, User } from './types'
 
@@ -319,6 +331,56 @@ export class ConversationClient {
     this.socket.send({ type: 'typing', conversationId: this.id }, { ack: false }).catch(() => undefined)
   }
 
+  /** Whether I may recall message `id` now: mine, stored, not recalled, text or image, at most `RECALL_WINDOW_MS` old. */
+  canRecall(id: string, now: number = this.clock.now()): boolean {
+    const held = this.list.get(id)
+    if (held?.mine !== true || held.seq === null || held.recalled === true || held.kind === 'system') return false
+    return now - held.ts <= RECALL_WINDOW_MS
+  }
+
+  /**
+   * Takes back my message `id` (the `recall` request): on success it shows as recalled here, and
+   * the other side gets a push. Resolves false when the server refused or the link failed (an
+   * `error` event says why: `serverCode` TOO_LATE past the two minutes).
+   */
+  async recall(id: string): Promise<boolean> {
+    this.assertLive('recall')
+    try {
+      await this.socket.request({ type: 'recall', conversationId: this.id, messageId: id })
+    } catch (err) {
+      if (!this.disposed) this.emitError(err)
+      return false
+    }
+    if (!this.disposed) this.list.recall(id)
+    return true
+  }
+
+  /**
+   * Rates the closed conversation (`rate`): score 1–5 and an optional comment, once. Resolves
+   * true when stored (the conversation then carries its `rating`), false when refused or failed
+   * (an `error` event says why).
+   */
+  async rate(score: number, comment?: string): Promise<boolean> {
+    this.assertLive('rate')
+    if (!Number.isInteger(score) || score < RATING_MIN_SCORE || score > RATING_MAX_SCORE) {
+      throw new RangeError(`rate: score must be an integer from ${RATING_MIN_SCORE} to ${RATING_MAX_SCORE}, got ${score}`)
+    }
+    if (comment !== undefined && textLength(comment) > RATING_COMMENT_MAX_LENGTH) {
+      throw new RangeError(`rate: comment is longer than ${RATING_COMMENT_MAX_LENGTH} characters`)
+    }
+    const text = comment?.trim() ?? ''
+    let data: unknown
+    try {
+      data = await this.socket.request({ type: 'rate', conversationId: this.id, score, ...(text !== '' && { comment: text }) })
+    } catch (err) {
+      if (!this.disposed) this.emitError(err)
+      return false
+    }
+    const conversation = parseConversationReply(data)
+    if (conversation !== null && conversation.id === this.id) this.applyConversation(conversation)
+    return true
+  }
+
   /** Replaces the conversation snapshot (owners call this after re-fetching `session`). */
   applyConversation(conversation: Conversation, event: ConversationEvent | null = null): void {
     if (conversation.id !== this.id) throw new RangeError(`applyConversation: ${conversation.id} is not conversation ${this.id}`)
@@ -442,6 +504,7 @@ export class ConversationClient {
           const page = await this.fetch({ type: 'sync', conversationId: this.id, afterSeq, limit: this.syncPageSize })
           if (this.disposed) return
           this.receive(page.messages)
+          for (const id of page.recalled) this.list.recall(id)
           // Stop when the server has no more, or when a page closed no gap (nothing to gain by asking again).
           if (!page.hasMore || this.list.contiguousSeq <= afterSeq) break
         }
@@ -451,10 +514,10 @@ export class ConversationClient {
     }
   }
 
-  private async fetch(request: Outgoing<SyncRequest | HistoryRequest>): Promise<MessagePage> {
+  private async fetch(request: Outgoing<SyncRequest | HistoryRequest>): Promise<MessagePage & { recalled: string[] }> {
     const data = await this.socket.request(request)
     const page = parseMessagePage(data)
-    return { messages: page.messages.filter((m) => m.conversationId === this.id), hasMore: page.hasMore }
+    return { messages: page.messages.filter((m) => m.conversationId === this.id), hasMore: page.hasMore, recalled: page.recalled }
   }
 
   /** Merges pushed or synced messages and announces the new ones from others. */
@@ -506,6 +569,15 @@ export class ConversationClient {
         if (conversation !== null && conversation.id === this.id) {
           this.applyConversation(conversation, parseConversationEvent(frame.event))
         }
+        return
+      }
+      case 'recall': {
+        if (frame.conversationId === this.id && typeof frame.messageId === 'string') this.list.recall(frame.messageId)
+        return
+      }
+      case 'rating': {
+        const rating = parseRating(frame.rating)
+        if (frame.conversationId === this.id && rating !== null) this.applyConversation({ ...this.current, rating })
         return
       }
     }

@@ -24,10 +24,12 @@ export interface ListMessage {
   /** Written by the signed-in user. */
   readonly mine: boolean
   readonly status: MessageStatus | null
+  /** Its sender took it back: no `text` or `image` any more. */
+  readonly recalled?: true
 }
 
 /** The fields an `update` change may touch. */
-export type MessagePatch = Partial<Pick<ListMessage, 'seq' | 'ts' | 'status'>>
+export type MessagePatch = Partial<Pick<ListMessage, 'seq' | 'ts' | 'status' | 'recalled'>>
 
 /**
  * One change to the list. Indexes are positions in the list as it stood just before this
@@ -216,6 +218,20 @@ export class MessageList {
   /** My failed message `id` is being sent again. */
   retry(id: string): ListMessage | undefined {
     return this.setPendingStatus(id, 'failed', 'sending')
+  }
+
+  /** Message `id` was recalled: it stays in its place, without its content (an 'update' with `{recalled: true}`). */
+  recall(id: string): ListMessage | undefined {
+    const held = this.byId.get(id)
+    if (held === undefined || held.seq === null || held.recalled === true) return undefined
+    const index = this.seqIndex(held.seq)
+    const { text: _text, image: _image, ...rest } = held
+    const item: ListMessage = { ...rest, recalled: true }
+    this.items[index] = item
+    this.byId.set(id, item)
+    this.changes.push({ type: 'update', index, message: item, patch: { recalled: true } })
+    this.flush()
+    return item
   }
 
   /** The other side read everything up to `seq`: my messages up to it become 'read'. */

@@ -2,7 +2,7 @@
  * Narrowing of server data (replies and pushes arrive as `unknown`). Lenient about extra
  * fields, strict about the ones the chat logic reads; anything else yields `null`.
  */
-import type { AgentPresence, ChatMessage, Conversation, ConversationEvent, ConversationStatus, Sender, User } from './types'
+import type { AgentPresence, ChatMessage, Conversation, ConversationEvent, ConversationStatus, Rating, Sender, User } from './types'
 
 type Obj = Record<string, unknown>
 
@@ -45,6 +45,10 @@ export function parseMessage(value: unknown): ChatMessage | null {
   const from = parseSender(value.from)
   if (from === null) return null
   const message: ChatMessage = { id, conversationId, seq, ts, from, kind }
+  if (value.recalled === true) {
+    message.recalled = true
+    return message
+  }
   if (str(value.text)) message.text = value.text
   const image = value.image
   if (isObject(image) && str(image.url)) {
@@ -65,10 +69,11 @@ export function parseMessages(value: unknown): ChatMessage[] {
   return out
 }
 
-/** A `sync` or `history` reply: `{messages, hasMore}`. */
-export function parseMessagePage(data: unknown): { messages: ChatMessage[]; hasMore: boolean } {
-  if (!isObject(data)) return { messages: [], hasMore: false }
-  return { messages: parseMessages(data.messages), hasMore: data.hasMore === true }
+/** A `sync` or `history` reply: `{messages, hasMore, recalled?}` (`recalled`: string ids only). */
+export function parseMessagePage(data: unknown): { messages: ChatMessage[]; hasMore: boolean; recalled: string[] } {
+  if (!isObject(data)) return { messages: [], hasMore: false, recalled: [] }
+  const recalled = Array.isArray(data.recalled) ? data.recalled.filter(str) : []
+  return { messages: parseMessages(data.messages), hasMore: data.hasMore === true, recalled }
 }
 
 export function parseConversation(value: unknown): Conversation | null {
@@ -89,7 +94,16 @@ export function parseConversation(value: unknown): Conversation | null {
     agentReadSeq: num(value.agentReadSeq) ? value.agentReadSeq : 0,
   }
   if (str(customer.avatar)) conversation.customer.avatar = customer.avatar
+  const rating = parseRating(value.rating)
+  if (rating !== null) conversation.rating = rating
   return conversation
+}
+
+/** A conversation's `rating` or a `rating` push's: score 1–5, optional comment, ts. */
+export function parseRating(value: unknown): Rating | null {
+  if (!isObject(value) || !num(value.score) || !num(value.ts)) return null
+  if (!Number.isInteger(value.score) || value.score < 1 || value.score > 5) return null
+  return { score: value.score, ...(str(value.comment) && { comment: value.comment }), ts: value.ts }
 }
 
 export function parseConversations(value: unknown): Conversation[] {

@@ -23,8 +23,11 @@ export function setDataPatch(changes: readonly ListChange[], messages: readonly 
         })
         break
       case 'update':
-        if (items.has(change.index)) items.set(change.index, change.message)
-        else fields.set(change.index, { ...fields.get(change.index), ...change.patch })
+        // A recall changes the content: the whole item, not a field.
+        if (items.has(change.index) || change.patch.recalled === true) {
+          items.set(change.index, change.message)
+          fields.delete(change.index)
+        } else fields.set(change.index, { ...fields.get(change.index), ...change.patch })
         break
       case 'insert':
         dirtyFrom = Math.min(dirtyFrom, change.index)

@@ -13,6 +13,7 @@ export type {
   ConversationStatus,
   ImageContent,
   MessageKind,
+  Rating,
   Role,
   Sender,
   User,

@@ -3,6 +3,7 @@
  * and started again on the same port and data (a restart mid-conversation), and agents
  * that talk to it over ChatSocket with the Node adapter.
  */
+import { waitFor } from './wait-for'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -78,6 +79,10 @@ export interface TestAgent {
   socket: ChatSocket
   /** Every `message` push the agent received, in order. */
   readonly messages: Array<{ id: string; conversationId: string; seq: number; text?: string; kind: string; from: { role: string } }>
+  /** Every frame pushed to the agent, in order. */
+  readonly frames: Frame[]
+  /** Resolves with the first pushed frame (so far or to come) that matches. */
+  frameWhere(match: (frame: Frame) => boolean, what: string): Promise<Frame>
   /** Sends a text into a conversation; resolves with the ack. */
   say(conversationId: string, text: string, id?: string): Promise<Frame>
   close(): void
@@ -93,7 +98,9 @@ export async function connectAgent(server: ChatServer): Promise<TestAgent> {
     reconnect: { minDelay: 20, maxDelay: 100, minUptime: 100 },
   })
   const messages: TestAgent['messages'] = []
+  const frames: Frame[] = []
   socket.on('message', (frame) => {
+    frames.push(frame)
     if (frame.type === 'message' && typeof frame.message === 'object' && frame.message !== null) {
       messages.push(frame.message as TestAgent['messages'][number])
     }
@@ -103,6 +110,11 @@ export async function connectAgent(server: ChatServer): Promise<TestAgent> {
   return {
     socket,
     messages,
+    frames,
+    frameWhere: async (match, what) => {
+      await waitFor(() => frames.some(match), what)
+      return frames.find(match)!
+    },
     say: (conversationId, text, id) =>
       socket.send({ type: 'message', conversationId, kind: 'text', text, ...(id !== undefined && { id }) }),
     close: () => socket.close(),

@@ -16,14 +16,19 @@ export interface WxEnv extends KitEnv<WxSocketShim> {
   hideApp(): void
   showApp(): void
   setOnline(online: boolean): void
+  /** What `wx.setClipboardData` was given, in order. */
+  readonly clipboard: string[]
 }
 
 export function createWxEnv(): WxEnv {
   const sockets = createWxSocketShim()
   const env = createKitEnv({ connectSocket: sockets })
+  const clipboard: string[] = []
   return Object.assign(env, {
     api: env,
     sockets,
+    clipboard,
+    setClipboardData: (o: { data: string }) => void clipboard.push(o.data),
     hideApp: () => env.emitAppHide(),
     showApp: () => env.emitAppShow(),
     setOnline: (online: boolean) => env.setNetwork(online ? 'wifi' : 'none'),

@@ -34,6 +34,7 @@ function view(overrides: Partial<MessageView> = {}): MessageView {
     text: '您好',
     status: null,
     time: '',
+    recalled: false,
     ...overrides,
   }
 }

@@ -33,6 +33,7 @@ describe('toView', () => {
       text: 'message 1',
       status: null,
       time: expect.stringMatching(/^今天 \d\d:\d\d$/),
+      recalled: false,
     })
     expect(toView(l.messages, 1, context)).toMatchObject({ mine: true, status: 'sent', time: '' })
   })

@@ -7,7 +7,7 @@
  * - nothing is sent while the page is hidden; `show()` sends what piled up, once.
  * Every listener and timer `load()` adds, `unload()` removes.
  */
-import { setDataPatch, systemClock } from '../../lib/chat/index'
+import { RATING_COMMENT_MAX_LENGTH, setDataPatch, systemClock } from '../../lib/chat/index'
 import type {
   Clock,
   Conversation,
@@ -46,7 +46,26 @@ export interface ChatPageData {
   quickReplies: string[]
   /** px the keyboard covers; the layout moves up by it. */
   keyboardHeight: number
+  /** The message whose long-press menu is open ('' for none), and what it offers ('copy' | 'recall' | 'both'). */
+  menuId: string
+  menuItems: string
+  /** The satisfaction card under a closed conversation. */
+  rating: RatingView
 }
+
+export interface RatingView {
+  /** An agent served the closed conversation: ask for (or show) a rating. */
+  show: boolean
+  /** 1–5 chosen (or given); 0 before a star is tapped. */
+  score: number
+  /** Given: the stars are shown, not asked for. */
+  done: boolean
+  sending: boolean
+  /** The comment given. */
+  comment: string
+}
+
+const NO_RATING: RatingView = { show: false, score: 0, done: false, sending: false, comment: '' }
 
 export function initialData(): ChatPageData {
   return {
@@ -62,6 +81,9 @@ export function initialData(): ChatPageData {
     scrollInto: '',
     quickReplies: QUICK_REPLIES.slice(),
     keyboardHeight: 0,
+    menuId: '',
+    menuItems: '',
+    rating: { ...NO_RATING },
   }
 }
 
@@ -105,7 +127,10 @@ export class ChatPageController {
   /** The bound client's first history page has been rendered. */
   private shownLoaded = false
   /** What `showConversation` last put on the page. */
-  private shown: { notice: string; closed: boolean; title: string } | null = null
+  private shown: { notice: string; closed: boolean; title: string; rating: string } | null = null
+  /** The rating card as shown, and the comment typed into it (not data: nothing renders it back). */
+  private rating: RatingView = { ...NO_RATING }
+  private ratingComment = ''
 
   constructor(
     private readonly service: ChatPageService,
@@ -255,6 +280,73 @@ export class ChatPageController {
     this.ui.previewImage(src, urls.includes(src) ? urls : [src])
   }
 
+  /** A long press on message `id`: its menu (复制 for texts, 撤回 for mine within 2 minutes), if it has anything. */
+  openMenu(id: string): void {
+    const client = this.client
+    const message = client?.messages.find((m) => m.id === id)
+    if (client === null || message === undefined || message.recalled === true) return
+    const copy = message.kind === 'text'
+    const recall = client.canRecall(id)
+    if (!copy && !recall) return
+    this.queue({ menuId: id, menuItems: copy && recall ? 'both' : copy ? 'copy' : 'recall' })
+    this.flush()
+  }
+
+  closeMenu(): void {
+    this.queue({ menuId: '', menuItems: '' })
+    this.flush()
+  }
+
+  /** 复制: the text to the clipboard. */
+  copy(id: string): void {
+    this.closeMenu()
+    const text = this.client?.messages.find((m) => m.id === id)?.text
+    if (text !== undefined && text !== '') this.ui.copy(text)
+  }
+
+  /** 撤回: my message within 2 minutes; the server tells the other side. */
+  recall(id: string): void {
+    this.closeMenu()
+    const client = this.client
+    if (client === null) return
+    if (!client.canRecall(id)) {
+      this.ui.toast('超过2分钟的消息无法撤回')
+      return
+    }
+    void client.recall(id).then((ok) => {
+      if (!ok && !this.unloaded) this.ui.toast('撤回失败，请稍后再试')
+    })
+  }
+
+  /** A star of the rating card. */
+  rateScore(score: number): void {
+    if (this.rating.done || this.rating.sending || !(score >= 1 && score <= 5)) return
+    this.rating = { ...this.rating, score: Math.round(score) }
+    this.queue({ rating: this.rating })
+    this.flush()
+  }
+
+  rateComment(text: string): void {
+    this.ratingComment = text
+  }
+
+  /** 提交评价: once; the card turns into 感谢您的评价 when the server has it. */
+  submitRating(): void {
+    const client = this.client
+    const { score, done, sending } = this.rating
+    if (client === null || done || sending || score === 0) return
+    this.rating = { ...this.rating, sending: true }
+    this.queue({ rating: this.rating })
+    this.flush()
+    const comment = Array.from(this.ratingComment).slice(0, RATING_COMMENT_MAX_LENGTH).join('')
+    void client.rate(score, comment).then((ok) => {
+      if (this.unloaded || ok) return // the rated conversation comes back through showConversation
+      this.rating = { ...this.rating, sending: false }
+      this.queue({ rating: this.rating })
+      this.ui.toast('评价提交失败，请重试')
+    })
+  }
+
   /** 重新咨询 after the conversation closed: a new conversation. */
   reopen(): void {
     this.open()
@@ -327,11 +419,18 @@ export class ChatPageController {
     const closed = conversation?.status === 'closed'
     const notice = chatNotice(conversation)
     const title = chatTitle(conversation)
+    const given = conversation?.rating
+    const show = closed && (conversation?.agent ?? null) !== null
+    const rating: RatingView = given
+      ? { show, score: given.score, done: true, sending: false, comment: given.comment ?? '' }
+      : { ...this.rating, show, done: false, ...(!closed && { score: 0, sending: false }) }
+    const ratingKey = JSON.stringify(rating)
     // A new latest message re-announces the conversation too: only what changed is written.
     const shown = this.shown
-    if (shown !== null && shown.notice === notice && shown.closed === closed && shown.title === title) return
-    this.shown = { notice, closed, title }
-    this.queue({ notice, closed })
+    if (shown !== null && shown.notice === notice && shown.closed === closed && shown.title === title && shown.rating === ratingKey) return
+    this.shown = { notice, closed, title, rating: ratingKey }
+    this.rating = rating
+    this.queue({ notice, closed, rating })
     if (shown?.title !== title) this.ui.setTitle(title)
   }
 

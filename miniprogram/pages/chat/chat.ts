@@ -21,6 +21,13 @@ type Methods = {
   onScroll(e: WechatMiniprogram.ScrollViewScroll): void
   onKeyboard(e: WechatMiniprogram.CustomEvent<{ height: number }>): void
   onReopen(): void
+  onMenu(e: WechatMiniprogram.CustomEvent<{ id: string }>): void
+  onCloseMenu(): void
+  onCopy(e: WechatMiniprogram.CustomEvent<{ id: string }>): void
+  onRecall(e: WechatMiniprogram.CustomEvent<{ id: string }>): void
+  onRateScore(e: WechatMiniprogram.BaseEvent<Record<string, never>, { score?: number }>): void
+  onRateComment(e: WechatMiniprogram.Input): void
+  onRateSubmit(): void
 }
 
 type Private = {
@@ -78,6 +85,28 @@ Component<ChatPageData, Record<never, never>, Methods, [], Private, true>({
     },
     onReopen() {
       this.controller?.reopen()
+    },
+    onMenu(e) {
+      this.controller?.openMenu(e.detail.id)
+    },
+    onCloseMenu() {
+      this.controller?.closeMenu()
+    },
+    onCopy(e) {
+      this.controller?.copy(e.detail.id)
+    },
+    onRecall(e) {
+      this.controller?.recall(e.detail.id)
+    },
+    onRateScore(e) {
+      const score = Number(e.currentTarget.dataset.score)
+      this.controller?.rateScore(score)
+    },
+    onRateComment(e) {
+      this.controller?.rateComment(e.detail.value)
+    },
+    onRateSubmit() {
+      this.controller?.submitRating()
     },
   },
 })

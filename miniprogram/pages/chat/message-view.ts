@@ -27,6 +27,8 @@ export interface MessageView {
   status: MessageStatus | null
   /** The time separator shown above this message, '' for none (gaps under 5 minutes). */
   time: string
+  /** Taken back by its sender: shown as a centred line, `text` says who (你撤回了一条消息 / 对方撤回了一条消息). */
+  recalled: boolean
 }
 
 export interface ViewContext {
@@ -65,8 +67,10 @@ export function toView(messages: readonly ListMessage[], index: number, context:
     initial: Array.from(name)[0] ?? '?',
     status: message.status,
     time: timeLabelAt(messages, index, context.now),
+    recalled: message.recalled === true,
   }
-  if (message.kind === 'image') view.image = message.image === undefined ? '' : context.imageSrc(message.image.url)
+  if (message.recalled === true) view.text = message.mine ? '你撤回了一条消息' : '对方撤回了一条消息'
+  else if (message.kind === 'image') view.image = message.image === undefined ? '' : context.imageSrc(message.image.url)
   else view.text = message.text ?? ''
   return view
 }
