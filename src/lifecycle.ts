@@ -26,7 +26,10 @@ export function bindLifecycle(host: LifecycleHost, handlers: LifecycleHandlers):
   host.onNetworkStatusChange?.(network)
   host.getNetworkType?.({
     success: (res) => {
-      if (bound && res.networkType === 'none') handlers.network(false)
+      // 'none' everywhere but Alipay, which says NOTREACHABLE and networkAvailable: false.
+      if (bound && (res.networkType === 'none' || res.networkType === 'NOTREACHABLE' || res.networkAvailable === false)) {
+        handlers.network(false)
+      }
     },
   })
   return () => {

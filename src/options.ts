@@ -1,6 +1,7 @@
 import { systemClock } from './clock'
 import { createIdGenerator } from './ids'
 import { jsonCodec } from './protocol'
+import { detectPlatform, PLATFORM_GLOBALS } from './platform'
 import type {
   ChatSocketOptions,
   Clock,
@@ -58,18 +59,6 @@ const KNOWN =
   'url header protocols tcpNoDelay perMessageDeflate timeout connectSocket autoConnect heartbeat reconnect queue ack lifecycle codec generateId random clock persist'.split(
     ' ',
   )
-
-interface WxLike extends LifecycleHost {
-  connectSocket?: ConnectSocket
-  getStorageSync?(key: string): unknown
-  setStorageSync?(key: string, value: unknown): void
-  removeStorageSync?(key: string): void
-}
-
-function globalWx(): WxLike | undefined {
-  const g = globalThis as { wx?: WxLike }
-  return typeof g.wx === 'object' && g.wx !== null ? g.wx : undefined
-}
 
 /** A wrong value in a message: a primitive as itself, an object or function by its type. */
 function shown(value: unknown): string {
@@ -157,32 +146,14 @@ export function resolveQueue(value: unknown): Required<QueueOptions> {
   }
 }
 
-/** `wx` storage as an `OutboxStorage`, when the global `wx` has it. */
-function wxStorage(): OutboxStorage | null {
-  const wx = globalWx()
-  if (
-    !wx ||
-    typeof wx.getStorageSync !== 'function' ||
-    typeof wx.setStorageSync !== 'function' ||
-    typeof wx.removeStorageSync !== 'function'
-  ) {
-    return null
-  }
-  return {
-    get: (key) => wx.getStorageSync?.(key),
-    set: (key, value) => wx.setStorageSync?.(key, value),
-    remove: (key) => wx.removeStorageSync?.(key),
-  }
-}
-
 function resolvePersist(value: unknown): ResolvedPersist | null {
   if (value === undefined || value === false) return null
   if (value !== true && (typeof value !== 'object' || value === null || Array.isArray(value))) {
     fail('persist', `must be true, false or an object ({storage, key, maxEntries, maxBytes}), got ${shown(value)}`)
   }
   const p = (value === true ? {} : section<PersistOptions>('persist', value, {}, false)) as PersistOptions
-  const storage = p.storage ?? wxStorage()
-  if (storage === null) fail('persist.storage', 'is required outside WeChat: an object with get, set and remove functions')
+  const storage = p.storage ?? detectPlatform()?.storage ?? null
+  if (storage === null) fail('persist.storage', 'is required outside a mini-program: an object with get, set and remove functions')
   hasFunctions('persist.storage', storage, 'get set remove')
   const key = p.key ?? DEFAULTS.persist.key
   if (typeof key !== 'string' || key === '') fail('persist.key', `must be a non-empty string, got ${shown(key)}`)
@@ -196,8 +167,7 @@ function resolvePersist(value: unknown): ResolvedPersist | null {
 
 export function resolveLifecycle(value: unknown): LifecycleHost | null {
   if (value === undefined || value === true) {
-    const wx = globalWx()
-    return wx && typeof wx.onAppShow === 'function' ? wx : null
+    return detectPlatform()?.lifecycle ?? null
   }
   if (value === false) return null
   if (typeof value !== 'object' || value === null) fail('lifecycle', 'must be a boolean or an object like wx (onAppHide, onAppShow…)')
@@ -227,9 +197,10 @@ export function resolveOptions(options: ChatSocketOptions): ResolvedOptions {
   }
   let connectSocket = o.connectSocket
   if (connectSocket === undefined) {
-    const wx = globalWx()
-    if (!wx || typeof wx.connectSocket !== 'function') fail('connectSocket', 'is required outside WeChat (e.g. createWebConnectSocket())')
-    connectSocket = wx.connectSocket.bind(wx)
+    const platform = detectPlatform()
+    if (!platform)
+      fail('connectSocket', `is required outside a mini-program (no ${PLATFORM_GLOBALS.join('/')} global): e.g. createWebConnectSocket()`)
+    connectSocket = platform.connectSocket
   }
   const random = o.random === undefined ? Math.random : fn<() => number>('random', o.random)
   const clock = hasFunctions<Clock>('clock', o.clock ?? systemClock, 'now setTimeout clearTimeout')

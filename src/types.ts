@@ -29,8 +29,12 @@ export interface ConnectSocketOptions {
   fail?: (err: { errMsg: string }) => void
 }
 
-/** `wx.connectSocket`, or an adapter of the same shape. */
-export type ConnectSocket = (options: ConnectSocketOptions) => SocketTaskLike
+/**
+ * `wx.connectSocket`, or an adapter of the same shape. It may return a Promise of the task
+ * instead (`Taro.connectSocket` does): ChatSocket waits for it, and a rejection or a value that
+ * is no task is a CONNECT_FAILED.
+ */
+export type ConnectSocket = (options: ConnectSocketOptions) => SocketTaskLike | PromiseLike<SocketTaskLike>
 
 /** What `send` and `request` take: any object with a string `type` (an `id` is added unless present). */
 export interface OutgoingMessage {
@@ -122,7 +126,10 @@ export interface RestoredSend {
   readonly result: Promise<AckFrame>
 }
 
-/** The app lifecycle hooks ChatSocket listens to (`wx` by default). */
+/**
+ * The app lifecycle hooks ChatSocket listens to: by default those of the detected platform
+ * global (src/platform.ts). wx, qq, tt, swan, ks, jd and my use the same names.
+ */
 export interface LifecycleHost {
   onAppHide?(fn: () => void): void
   offAppHide?(fn: () => void): void
@@ -130,7 +137,7 @@ export interface LifecycleHost {
   offAppShow?(fn: () => void): void
   onNetworkStatusChange?(fn: (res: { isConnected: boolean; networkType: string }) => void): void
   offNetworkStatusChange?(fn: (res: { isConnected: boolean; networkType: string }) => void): void
-  getNetworkType?(options: { success?: (res: { networkType: string }) => void }): void
+  getNetworkType?(options: { success?: (res: { networkType: string; networkAvailable?: boolean }) => void }): void
 }
 
 export interface ChatSocketOptions {

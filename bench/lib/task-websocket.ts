@@ -36,7 +36,8 @@ export function taskWebSocketClass(connectSocket: ConnectSocket): unknown {
       protocols?: string | string[],
     ) {
       const list = typeof protocols === 'string' ? [protocols] : protocols
-      this.task = connectSocket({ url, ...(list && list.length > 0 ? { protocols: list } : {}) })
+      // The shims benchmarked here return the task itself (a Promise of one is Taro's shape).
+      this.task = connectSocket({ url, ...(list && list.length > 0 ? { protocols: list } : {}) }) as SocketTaskLike
       this.task.onOpen(() => {
         this.readyState = 1
         this.dispatch('open', { type: 'open' })

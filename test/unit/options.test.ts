@@ -92,7 +92,7 @@ describe('bad options', () => {
     ['zero sendTimeout', { queue: { sendTimeout: 0 } }, RangeError, /queue\.sendTimeout/],
     ['queue: false', { queue: false }, TypeError, /options\.queue/],
     ['zero offlineTimeout', { queue: { offlineTimeout: 0 } }, RangeError, /queue\.offlineTimeout/],
-    ['persist: true outside WeChat', { persist: true }, TypeError, /options\.persist\.storage is required outside WeChat/],
+    ['persist: true outside WeChat', { persist: true }, TypeError, /options\.persist\.storage is required outside a mini-program/],
     ['persist of the wrong type', { persist: 'wx' }, TypeError, /options\.persist must be true, false or an object/],
     [
       'persist.storage without remove',

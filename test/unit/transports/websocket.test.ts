@@ -56,7 +56,7 @@ describe('WebSocketTransport', () => {
       throw new Error('no sockets left')
     }, {}).connect({ url: 'ws://chat.test/ws' }, events)
     expect(link).toBeNull()
-    expect(events.log).toEqual(['failed connectSocket threw'])
+    expect(events.log).toEqual(['failed connectSocket threw: no sockets left'])
   })
 
   it('closes quietly: a task whose close throws is gone all the same', () => {
