@@ -27,7 +27,7 @@ export function authenticate(accounts: Accounts) {
       request.tokenExpiresAt = identity.expiresAt
     } catch (err) {
       if (!isChatError(err)) throw err
-      await reply.code(401).header('www-authenticate', 'Bearer').send({ error: err.toJSON() })
+      await reply.code(401).header('www-authenticate', 'Bearer').header('cache-control', 'no-store').send({ error: err.toJSON() })
     }
   }
 }

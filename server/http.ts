@@ -34,6 +34,26 @@ const FASTIFY_CODES: Record<string, ChatErrorCode> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_TYPE',
 }
 
+/** Largest JSON body of a request (uploads have their own limit). */
+export const JSON_BODY_LIMIT = 64 * 1024
+
+/** What a size limit's error says: the limit that was hit, not another one. */
+function limitMessage(code: string | undefined, uploadMaxBytes: number): string | undefined {
+  switch (code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return `request body larger than ${JSON_BODY_LIMIT} bytes`
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return `upload larger than ${uploadMaxBytes} bytes (UPLOAD_MAX_BYTES)`
+    case 'FST_FILES_LIMIT':
+      return 'one file per upload'
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+      return 'too many parts in the upload: send one file field'
+    default:
+      return undefined
+  }
+}
+
 export function errorBody(code: ChatErrorCode, message: string): { error: { code: ChatErrorCode; message: string } } {
   return { error: { code, message } }
 }
@@ -71,11 +91,13 @@ export async function registerHttp(app: FastifyInstance, deps: HttpDeps): Promis
   })
 
   app.setErrorHandler((err: FastifyError | ChatError, request, reply) => {
+    // One shape for every error, never cached (a 401 in a shared cache would outlive the login).
+    void reply.header('cache-control', 'no-store')
     if (isChatError(err)) return reply.code(err.statusCode).send({ error: err.toJSON() })
     if (err.validation) return reply.code(400).send(errorBody('BAD_REQUEST', err.message))
     const mapped = err.code ? FASTIFY_CODES[err.code] : undefined
     if (mapped) {
-      const e = new ChatError(mapped, mapped === 'TOO_LARGE' ? `upload larger than ${options.uploadMaxBytes} bytes` : err.message)
+      const e = new ChatError(mapped, limitMessage(err.code, options.uploadMaxBytes) ?? err.message)
       return reply.code(e.statusCode).send({ error: e.toJSON() })
     }
     const status = err.statusCode ?? 500
@@ -85,7 +107,10 @@ export async function registerHttp(app: FastifyInstance, deps: HttpDeps): Promis
   })
 
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`))
+    reply
+      .code(404)
+      .header('cache-control', 'no-store')
+      .send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`))
   })
 
   app.get('/healthz', async (_request, reply) => {

@@ -4,10 +4,10 @@ import os from 'node:os'
 import path from 'node:path'
 import fastifyMultipart from '@fastify/multipart'
 import fastifyWebsocket from '@fastify/websocket'
-import Fastify, { LogController, type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify'
 import { Accounts, type DemoAgentResult } from './accounts'
 import { MAX_FRAME_BYTES, MEMORY, resolveOptions, type ResolvedOptions, type ServerOptions } from './config'
-import { registerHttp } from './http'
+import { errorBody, JSON_BODY_LIMIT, registerHttp } from './http'
 import { Hub } from './hub'
 import { Conversations } from './conversations'
 import { PollingEndpoint } from './polling'
@@ -112,7 +112,11 @@ export async function startServer(input: ServerOptions = {}): Promise<RunningSer
       logger: { level: options.logLevel },
       // One line per request comes from the onResponse hook below, not fastify's two.
       logController: new LogController({ disableRequestLogging: true }),
-      bodyLimit: 64 * 1024,
+      bodyLimit: JSON_BODY_LIMIT,
+      // Errors fastify answers before any route (a bad URL encoding): the same shape as every other.
+      frameworkErrors: (error, _request, reply: FastifyReply) => {
+        void reply.code(400).header('cache-control', 'no-store').send(errorBody('BAD_REQUEST', error.message))
+      },
       return503OnClosing: true,
       // A number where a string belongs is a client bug to report, not to paper over.
       ajv: { customOptions: { coerceTypes: false } },
