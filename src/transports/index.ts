@@ -1,3 +1,7 @@
 export { WebSocketTransport } from './websocket'
 export type { WebSocketPassThrough } from './websocket'
 export type { Link, LinkEvents, LinkTarget, Transport, TransportName } from './transport'
+export { PollingTransport, PollingLink, pollingUrlOf, addQuery } from './polling'
+export type { PollingUrl, Detached } from './polling'
+export { createFetchRequest } from './polling-request'
+export type { RequestFn, RequestOptions, RequestTaskLike, FetchFn } from './polling-request'

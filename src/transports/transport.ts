@@ -6,7 +6,7 @@
  */
 
 /** The transports ChatSocket can use, in the order of the `transports` option. */
-export type TransportName = 'websocket'
+export type TransportName = 'websocket' | 'polling'
 
 /** Where one connect attempt goes: the `url` and `header` options, resolved for this attempt. */
 export interface LinkTarget {
