@@ -8,9 +8,12 @@
  * - round trip: the agent replies at once → the customer receives the reply (two hops).
  *   Baseline: the echo is sent again at once → the second echo comes back.
  * Messages are 100 characters of text, sent open-loop on a fixed schedule spread over the customers.
+ * The reference server runs twice, with group commit (the default) and with a commit per
+ * message (sqliteGroupCommit: false), at the rate of the issue's figure and at a heavier one;
+ * rounds of the three servers interleave, samples are pooled per path.
  *
  *   npm run bench:server        (or: node scripts/run-ts.mjs bench/server-roundtrip.ts)
- *   options: --rate 200 (messages/s) --seconds 10 --customers 20
+ *   options: --rate 200 (messages/s) --seconds 4 --rounds 3 --load-rate 600 --load-seconds 3 --customers 20
  */
 import type WebSocket from 'ws'
 import { arg, percentile, ratio, roundRobin, table } from './lib/report'
@@ -18,7 +21,11 @@ import { record } from './lib/results'
 import { loginAgent, loginCustomers, openSocket, runChildIfAsked, startChild, type ChildServer } from './lib/server-processes'
 
 const RATE = arg('rate', 200)
-const SECONDS = arg('seconds', 10)
+const SECONDS = arg('seconds', 4)
+const ROUNDS = arg('rounds', 3)
+/** A second, heavier rate for the group-commit comparison (0: skip). */
+const LOAD_RATE = arg('load-rate', 600)
+const LOAD_SECONDS = arg('load-seconds', 3)
 const CUSTOMERS = arg('customers', 20)
 const WARMUP_SECONDS = 1
 const TEXT = '你'.repeat(10) + 'x'.repeat(90)
@@ -31,8 +38,8 @@ interface Samples {
 const now = (): number => Number(process.hrtime.bigint()) / 1e6
 
 /** Sends `total` messages at RATE on a fixed schedule; `send(i)` sends message i. Resolves after the last send. */
-function schedule(total: number, send: (i: number) => void): Promise<void> {
-  const interval = 1000 / RATE
+function schedule(rate: number, total: number, send: (i: number) => void): Promise<void> {
+  const interval = 1000 / rate
   const start = now()
   let sent = 0
   return new Promise((resolve) => {
@@ -51,7 +58,7 @@ async function drained(done: () => boolean): Promise<void> {
   while (!done() && now() < deadline) await new Promise((r) => setTimeout(r, 10))
 }
 
-async function echoRun(server: ChildServer, total: number, warmup: number): Promise<Samples> {
+async function echoRun(server: ChildServer, rate: number, total: number, warmup: number, tag: string): Promise<Samples> {
   const url = server.url.replace('http', 'ws')
   const clients = await Promise.all(Array.from({ length: CUSTOMERS }, () => openSocket(url)))
   const sentAt = new Map<string, number>()
@@ -71,8 +78,8 @@ async function echoRun(server: ChildServer, total: number, warmup: number): Prom
       }
     })
   }
-  await schedule(total, (i) => {
-    const id = `e${i}`
+  await schedule(rate, total, (i) => {
+    const id = `${tag}e${i}`
     sentAt.set(id, now())
     roundRobin(clients, i).send(JSON.stringify({ type: 'message', id, i, hop: 1, kind: 'text', text: TEXT }))
   })
@@ -81,11 +88,11 @@ async function echoRun(server: ChildServer, total: number, warmup: number): Prom
   return samples
 }
 
-async function chatRun(server: ChildServer, total: number, warmup: number): Promise<Samples> {
+async function chatRun(server: ChildServer, rate: number, total: number, warmup: number, tag: string): Promise<Samples> {
   const agent = await openSocket(server.wsUrl, await loginAgent(server))
   const tokens = await loginCustomers(server, CUSTOMERS)
   const customers = await Promise.all(tokens.map((t) => openSocket(server.wsUrl, t)))
-  const conversations = await Promise.all(customers.map((ws, i) => request(ws, { type: 'open', id: `open-${i}` })))
+  const conversations = await Promise.all(customers.map((ws, i) => request(ws, { type: 'open', id: `${tag}open-${i}` })))
   const sentAt = new Map<string, number>()
   const index = new Map<string, number>()
   const samples: Samples = { oneHop: [], roundTrip: [] }
@@ -108,8 +115,8 @@ async function chatRun(server: ChildServer, total: number, warmup: number): Prom
       finished++
     })
   }
-  await schedule(total, (i) => {
-    const id = `m${i}`
+  await schedule(rate, total, (i) => {
+    const id = `${tag}m${i}`
     sentAt.set(id, now())
     index.set(id, i)
     const conversationId = roundRobin(conversations, i).conversation.id
@@ -139,41 +146,88 @@ function request(ws: WebSocket, frame: { type: string; id: string }): Promise<{ 
   })
 }
 
+type Path = 'echo' | 'group' | 'single'
+const PATHS: Path[] = ['echo', 'group', 'single']
+
+/** Rounds of every path in turn (the order rotates each round), samples pooled per path: machine noise hits all alike. */
+async function rounds(
+  servers: Record<Path, ChildServer>,
+  rate: number,
+  seconds: number,
+  n: number,
+  name: string,
+): Promise<Record<Path, Samples>> {
+  const total = Math.round(rate * (seconds + WARMUP_SECONDS))
+  const warmup = Math.round(rate * WARMUP_SECONDS)
+  const pooled = Object.fromEntries(PATHS.map((p) => [p, { oneHop: [], roundTrip: [] }])) as unknown as Record<Path, Samples>
+  for (let round = 0; round < n; round++) {
+    for (const path of [...PATHS.slice(round % 3), ...PATHS.slice(0, round % 3)]) {
+      const tag = `${name}${round}-`
+      const s =
+        path === 'echo' ? await echoRun(servers.echo, rate, total, warmup, tag) : await chatRun(servers[path], rate, total, warmup, tag)
+      pooled[path].oneHop.push(...s.oneHop)
+      pooled[path].roundTrip.push(...s.roundTrip)
+    }
+  }
+  return pooled
+}
+
 async function main(): Promise<void> {
-  const total = Math.round(RATE * (SECONDS + WARMUP_SECONDS))
-  const warmup = Math.round(RATE * WARMUP_SECONDS)
   console.log(
-    `Latency at ${RATE} messages/s for ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up), ${CUSTOMERS} customers → 1 agent, 100-character text`,
+    `Latency at ${RATE} messages/s, ${ROUNDS} interleaved rounds of ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up each), ${CUSTOMERS} customers → 1 agent, 100-character text.` +
+      `\nThe reference server twice: with group commit (the default: one SQLite COMMIT per event-loop turn, acks after it) and with a commit per message.`,
   )
-  const echoServer = await startChild('echo')
-  const echo = await echoRun(echoServer, total, warmup)
-  await echoServer.stop()
-  const chatServer = await startChild('chat')
-  const chat = await chatRun(chatServer, total, warmup)
-  await chatServer.stop()
+  const servers: Record<Path, ChildServer> = {
+    echo: await startChild('echo'),
+    group: await startChild('chat', { BENCH_GROUP_COMMIT: '1' }),
+    single: await startChild('chat', { BENCH_GROUP_COMMIT: '0' }),
+  }
+  const at = await rounds(servers, RATE, SECONDS, ROUNDS, 'a')
+  const loaded = LOAD_RATE > 0 ? await rounds(servers, LOAD_RATE, LOAD_SECONDS, ROUNDS, 'l') : undefined
+  for (const server of Object.values(servers)) await server.stop()
 
   const ms = (v: number) => `${v.toFixed(2)} ms`
-  const row = (name: string, s: number[]) => [name, s.length, ms(percentile(s, 50)), ms(percentile(s, 99))]
-  table(
-    ['path', 'samples', 'p50', 'p99'],
-    [
-      row('bare ws echo, one hop', echo.oneHop),
-      row('customer → agent (one hop)', chat.oneHop),
-      row('bare ws echo, two hops', echo.roundTrip),
-      row('customer → agent → customer', chat.roundTrip),
-    ],
-  )
-  console.log(
-    `\none hop: p50 ${ratio(percentile(chat.oneHop, 50), percentile(echo.oneHop, 50))}, p99 ${ratio(percentile(chat.oneHop, 99), percentile(echo.oneHop, 99))} of bare ws`,
-  )
-  console.log(
-    `round trip: p50 ${ratio(percentile(chat.roundTrip, 50), percentile(echo.roundTrip, 50))}, p99 ${ratio(percentile(chat.roundTrip, 99), percentile(echo.roundTrip, 99))} of bare ws`,
-  )
+  const p = percentile
+  const row = (name: string, s: number[], base: number[]) => [
+    name,
+    s.length,
+    ms(p(s, 50)),
+    ms(p(s, 99)),
+    ratio(p(s, 50), p(base, 50)),
+    ratio(p(s, 99), p(base, 99)),
+  ]
+  const print = (r: Record<Path, Samples>, rate: number) => {
+    console.log(`\n${rate} messages/s\n`)
+    table(
+      ['path', 'samples', 'p50', 'p99', 'p50 × bare ws', 'p99 × bare ws'],
+      [
+        row('bare ws echo, one hop', r.echo.oneHop, r.echo.oneHop),
+        row('customer → agent (one hop), group commit', r.group.oneHop, r.echo.oneHop),
+        row('customer → agent (one hop), commit per message', r.single.oneHop, r.echo.oneHop),
+        row('bare ws echo, two hops', r.echo.roundTrip, r.echo.roundTrip),
+        row('customer → agent → customer, group commit', r.group.roundTrip, r.echo.roundTrip),
+        row('customer → agent → customer, commit per message', r.single.roundTrip, r.echo.roundTrip),
+      ],
+    )
+  }
+  print(at, RATE)
+  if (loaded) print(loaded, LOAD_RATE)
   const stats = (s: Samples) => ({
-    oneHop: { samples: s.oneHop.length, p50: percentile(s.oneHop, 50), p99: percentile(s.oneHop, 99) },
-    roundTrip: { samples: s.roundTrip.length, p50: percentile(s.roundTrip, 50), p99: percentile(s.roundTrip, 99) },
+    oneHop: { samples: s.oneHop.length, p50: p(s.oneHop, 50), p99: p(s.oneHop, 99) },
+    roundTrip: { samples: s.roundTrip.length, p50: p(s.roundTrip, 50), p99: p(s.roundTrip, 99) },
   })
-  record('latency', { rate: RATE, seconds: SECONDS, customers: CUSTOMERS, echo: stats(echo), chat: stats(chat) })
+  record('latency', {
+    rate: RATE,
+    seconds: SECONDS,
+    rounds: ROUNDS,
+    customers: CUSTOMERS,
+    echo: stats(at.echo),
+    chat: stats(at.group),
+    commitPerMessage: stats(at.single),
+    ...(loaded
+      ? { loadRate: LOAD_RATE, loaded: { echo: stats(loaded.echo), chat: stats(loaded.group), commitPerMessage: stats(loaded.single) } }
+      : {}),
+  })
 }
 
 if (!runChildIfAsked()) {

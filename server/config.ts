@@ -73,6 +73,8 @@ export interface ServerOptions {
   shutdownTimeout?: number
   /** SQLite `synchronous` pragma: 'normal' survives a process crash (kill -9), 'full' also power loss. Default 'normal' (env SQLITE_SYNCHRONOUS). */
   sqliteSynchronous?: 'normal' | 'full'
+  /** One SQLite COMMIT for the writes asked for in one event-loop turn, each acked after it (server/store/group-commit.ts). Default true. */
+  sqliteGroupCommit?: boolean
   /**
    * ms an agent may stay offline before their `assigned` (not yet accepted) conversations are
    * routed again; coming back within it changes nothing. Default 30000 (env AGENT_GRACE_MS).
@@ -108,6 +110,7 @@ export interface ResolvedOptions {
   textMaxLength: number
   shutdownTimeout: number
   sqliteSynchronous: 'normal' | 'full'
+  sqliteGroupCommit: boolean
   agentGraceMs: number
   limits: ResolvedLimits
   httpRateLimitStore: HttpRateLimitStore | undefined
@@ -134,6 +137,7 @@ export const DEFAULTS = {
   textMaxLength: 2000,
   shutdownTimeout: 5000,
   sqliteSynchronous: 'normal',
+  sqliteGroupCommit: true,
   agentGraceMs: 30_000,
   pollingHold: 25_000,
   pollingIdleTimeout: 30_000,
@@ -208,6 +212,7 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     textMaxLength: options.textMaxLength ?? DEFAULTS.textMaxLength,
     shutdownTimeout: options.shutdownTimeout ?? DEFAULTS.shutdownTimeout,
     sqliteSynchronous: options.sqliteSynchronous ?? DEFAULTS.sqliteSynchronous,
+    sqliteGroupCommit: options.sqliteGroupCommit ?? DEFAULTS.sqliteGroupCommit,
     agentGraceMs: options.agentGraceMs ?? DEFAULTS.agentGraceMs,
     limits: resolveLimits(options.limits),
     httpRateLimitStore: options.httpRateLimitStore,

@@ -46,6 +46,7 @@ export const OptionsSchema = Type.Object({
   textMaxLength: Type.Optional(Integer(1)),
   shutdownTimeout: Type.Optional(Integer(0)),
   sqliteSynchronous: Type.Optional(StringEnum(SQLITE_SYNCHRONOUS)),
+  sqliteGroupCommit: Type.Optional(Type.Boolean()),
   agentGraceMs: Type.Optional(Integer(0, MAX_TIMER_MS)),
   limits: Type.Optional(LimitsSchema),
   pollingHold: Type.Optional(Integer(1, MAX_TIMER_MS)),

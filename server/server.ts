@@ -87,7 +87,7 @@ function restrictDataDir(dataDir: string, dbFile: string): void {
 /** Opens the database under the data folder (migrating it) and the accounts on it; used by the server and the agent CLI. */
 export function openData(options: ResolvedOptions): { store: Store; accounts: Accounts; tokens: Tokens; paths: Paths } {
   const paths = preparePaths(options)
-  const store = SqliteStore.open(paths.dbFile, { synchronous: options.sqliteSynchronous })
+  const store = SqliteStore.open(paths.dbFile, { synchronous: options.sqliteSynchronous, groupCommit: options.sqliteGroupCommit })
   const tokens = new Tokens(paths.secret, options.tokenTtl)
   const accounts = new Accounts(store, tokens, { wechat: options.wechat, ...(options.fetch ? { fetch: options.fetch } : {}) })
   return { store, accounts, tokens, paths }

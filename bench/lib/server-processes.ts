@@ -74,6 +74,8 @@ export function runChildIfAsked(): boolean {
         // The per-connection limit (20/s) is for people; one bench agent answers every customer.
         rateLimit: { rate: 1e6, burst: 1e6 },
         shutdownTimeout: 0,
+        // BENCH_GROUP_COMMIT=0: a commit per transaction (the comparison in bench/server-roundtrip.ts --compare-commit).
+        sqliteGroupCommit: process.env.BENCH_GROUP_COMMIT !== '0',
       })
       port = running.port
       stop = async () => {
@@ -102,13 +104,16 @@ function hardFdLimit(): string {
 }
 
 /** Starts this same script as a child in `--child <kind>` mode, with its fd limit raised to the hard limit. */
-export function startChild(kind: ChildKind): Promise<ChildServer> {
+export function startChild(kind: ChildKind, env: NodeJS.ProcessEnv = {}): Promise<ChildServer> {
   const hard = hardFdLimit()
   const script = `ulimit -n ${hard} 2>/dev/null; BENCH_FD_LIMIT=$(ulimit -n) exec "$0" "$@"`
   const self = process.argv[1]
   if (self === undefined) throw new Error('startChild: no script path in process.argv')
-  const child: ChildProcess = spawn('/bin/sh', ['-c', script, process.execPath, '--expose-gc', self, '--child', kind], {
+  // BENCH_CPU_PROF=<dir>: each server child writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
+  const child: ChildProcess = spawn('/bin/sh', ['-c', script, process.execPath, '--expose-gc', ...profile, self, '--child', kind], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, ...env },
   })
   const ask = <T>(cmd: string, key: string): Promise<T> =>
     new Promise((resolve) => {

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3'
 import { Mutex } from 'async-mutex'
 import type { ChatMessage, ConversationStatus, MessageKind, Rating, Role, User, UserRole } from '../types'
+import { GroupCommit } from './group-commit'
 import { migrateSqlite } from './migrations'
 import {
   CONVERSATION_VIEW,
@@ -18,6 +19,8 @@ import type { AgentRecord, ConversationRow, MessagePage, NewMessage, Store, Stor
 export interface SqliteStoreOptions {
   /** 'normal' (default) survives a process crash; 'full' also survives power loss. */
   synchronous?: 'normal' | 'full'
+  /** One COMMIT for the transactions asked for in one event-loop turn, each acked after it (default true; see group-commit.ts). */
+  groupCommit?: boolean
 }
 
 function prepare(db: Database.Database) {
@@ -285,13 +288,15 @@ export class SqliteStore extends SqliteQueries implements Store {
   readonly db: Database.Database
   private readonly inside: SqliteQueries
   private readonly lock: Mutex
+  private readonly group: GroupCommit | undefined
 
-  private constructor(db: Database.Database, lock: Mutex) {
+  private constructor(db: Database.Database, lock: Mutex, groupCommit: boolean) {
     const statements = prepare(db)
     super(statements, (work) => (lock.isLocked() ? lock.runExclusive(work) : now(work)))
     this.db = db
     this.lock = lock
     this.inside = new SqliteQueries(statements, now)
+    this.group = groupCommit ? new GroupCommit(db, lock, this.inside) : undefined
   }
 
   static open(file: string, options: SqliteStoreOptions = {}): SqliteStore {
@@ -302,15 +307,16 @@ export class SqliteStore extends SqliteQueries implements Store {
       db.pragma('foreign_keys = ON')
       db.pragma('busy_timeout = 5000')
       migrateSqlite(db)
-      return new SqliteStore(db, new Mutex())
+      return new SqliteStore(db, new Mutex(), options.groupCommit ?? true)
     } catch (err) {
       db.close()
       throw err
     }
   }
 
-  /** BEGIN IMMEDIATE … COMMIT around `fn`; rolled back if it throws. Durable when this resolves. */
+  /** BEGIN IMMEDIATE … COMMIT around `fn` (shared with the turn's other transactions under group commit); rolled back if it throws. Durable when this resolves. */
   transaction<T>(fn: (tx: StoreQueries) => Promise<T>): Promise<T> {
+    if (this.group) return this.group.run(fn)
     return this.lock.runExclusive(async () => {
       this.db.exec('BEGIN IMMEDIATE')
       try {
@@ -329,6 +335,7 @@ export class SqliteStore extends SqliteQueries implements Store {
   }
 
   async close(): Promise<void> {
+    await this.group?.idle()
     await this.lock.waitForUnlock()
     if (this.db.open) this.db.close()
   }
