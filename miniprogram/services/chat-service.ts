@@ -165,11 +165,15 @@ export class ChatService {
   }
 
   /** Uploads a local image file (`wx.chooseMedia`'s tempFilePath); resolves with what an image message carries. */
-  async uploadImage(filePath: string, size: { width?: number; height?: number } = {}): Promise<ImageContent> {
-    let res = await this.upload(filePath)
+  async uploadImage(
+    filePath: string,
+    size: { width?: number; height?: number } = {},
+    onProgress?: (percent: number) => void,
+  ): Promise<ImageContent> {
+    let res = await this.upload(filePath, onProgress)
     if (res.statusCode === 401) {
       this.auth.invalidate()
-      res = await this.upload(filePath)
+      res = await this.upload(filePath, onProgress)
     }
     let body: unknown
     try {
@@ -203,13 +207,14 @@ export class ChatService {
     this.emitter.clear()
   }
 
-  private upload(filePath: string): Promise<{ statusCode: number; data: string }> {
+  private upload(filePath: string, onProgress?: (percent: number) => void): Promise<{ statusCode: number; data: string }> {
     return this.auth.token().then((token) =>
       this.platform.uploadFile({
         url: `${this.server}/api/upload`,
         filePath,
         name: 'file',
         header: { Authorization: `Bearer ${token}` },
+        ...(onProgress !== undefined && { onProgress }),
       }),
     )
   }

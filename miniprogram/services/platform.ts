@@ -19,8 +19,14 @@ export interface Platform {
     data?: Record<string, unknown>
     header?: Record<string, string>
   }): Promise<HttpResponse<unknown>>
-  /** `wx.uploadFile`: multipart upload of a local file; `data` is the response text. */
-  uploadFile(options: { url: string; filePath: string; name: string; header?: Record<string, string> }): Promise<HttpResponse<string>>
+  /** `wx.uploadFile`: multipart upload of a local file; `data` is the response text. `onProgress`: 0–100 (`UploadTask.onProgressUpdate`). */
+  uploadFile(options: {
+    url: string
+    filePath: string
+    name: string
+    header?: Record<string, string>
+    onProgress?: (percent: number) => void
+  }): Promise<HttpResponse<string>>
   getStorage(key: string): unknown
   setStorage(key: string, value: unknown): void
   removeStorage(key: string): void
@@ -67,13 +73,17 @@ export function wxPlatform(api: WechatMiniprogram.Wx): Platform {
           fail: failed(reject),
         })
       }),
-    uploadFile: (options) =>
+    uploadFile: ({ onProgress, ...options }) =>
       new Promise((resolve, reject) => {
-        api.uploadFile({
+        const task = api.uploadFile({
           ...options,
           success: (res) => resolve({ statusCode: res.statusCode, data: res.data }),
           fail: failed(reject),
         })
+        // Older test doubles return no task; WeChat always does.
+        if (onProgress !== undefined && typeof task?.onProgressUpdate === 'function') {
+          task.onProgressUpdate((res) => onProgress(res.progress))
+        }
       }),
     getStorage: (key) => api.getStorageSync(key),
     setStorage: (key, value) => api.setStorageSync(key, value),

@@ -20,7 +20,7 @@ import type {
 import type { SocketState } from '../../lib/index'
 import type { ChatService } from '../../services/chat-service'
 import { chatNotice, chatTitle } from '../../utils/status-text'
-import type { PageUi } from '../../utils/wx-ui'
+import type { ChosenImage, PageUi } from '../../utils/wx-ui'
 import type { MessageView, ViewContext } from './message-view'
 import { anchorOf, toViewPatch, toViews } from './message-view'
 
@@ -51,6 +51,10 @@ export interface ChatPageData {
   menuItems: string
   /** The satisfaction card under a closed conversation. */
   rating: RatingView
+  /** Images being uploaded (or whose upload failed), as my bubbles after the messages: the local file, progress, 发送失败. */
+  uploads: MessageView[]
+  /** New messages that arrived while the user reads above: the 有 N 条新消息 pill (0: hidden). */
+  newCount: number
 }
 
 export interface RatingView {
@@ -84,6 +88,8 @@ export function initialData(): ChatPageData {
     menuId: '',
     menuItems: '',
     rating: { ...NO_RATING },
+    uploads: [],
+    newCount: 0,
   }
 }
 
@@ -131,6 +137,11 @@ export class ChatPageController {
   /** The rating card as shown, and the comment typed into it (not data: nothing renders it back). */
   private rating: RatingView = { ...NO_RATING }
   private ratingComment = ''
+  /** Image uploads shown as placeholders, in order: the chosen file, and its view (the same index in `uploads`). */
+  private uploads: Array<{ view: MessageView; chosen: ChosenImage; client: ConversationClient }> = []
+  private uploadCounter = 0
+  /** Messages from others that arrived while the user read above (the pill). */
+  private newCount = 0
 
   constructor(
     private readonly service: ChatPageService,
@@ -207,8 +218,13 @@ export class ChatPageController {
     return true
   }
 
-  /** Tapping 发送失败: the same message, same id, goes out again. */
+  /** Tapping 发送失败: the same message, same id, goes out again (a failed upload is uploaded again). */
   resend(id: string): void {
+    const upload = this.uploads.find((u) => u.view.id === id)
+    if (upload !== undefined) {
+      if (upload.view.status === 'failed') void this.runUpload(upload)
+      return
+    }
     const client = this.client
     if (client === null) return
     try {
@@ -240,6 +256,15 @@ export class ChatPageController {
   /** The list reached its bottom: follow new messages again. */
   reachedBottom(): void {
     this.followNewest = true
+    this.setNewCount(0)
+  }
+
+  /** Tapping 有 N 条新消息: to the newest message, following again. */
+  jumpToNewest(): void {
+    this.followNewest = true
+    this.setNewCount(0)
+    this.scrollToNewest()
+    this.flush()
   }
 
   keyboard(height: number): void {
@@ -249,23 +274,78 @@ export class ChatPageController {
     this.flush()
   }
 
-  /** 图片: choose, upload, send. */
+  /**
+   * 图片: choose, then at once a placeholder bubble with the local file and the upload's
+   * progress; uploaded, it becomes the image message (发送中 → 已发送). A failed upload stays
+   * as 发送失败 and uploads again on a tap, like a text.
+   */
   async chooseImage(): Promise<void> {
     const client = this.client
     if (client === null || this.closedNow()) return
     const chosen = await this.ui.chooseImage().catch(() => null)
-    if (chosen === null || this.unloaded) return
-    this.ui.loading('图片上传中')
-    try {
-      const image = await this.service.uploadImage(chosen.path, chosen)
-      if (this.client !== client || this.unloaded) return
-      this.sentSince = true
-      void client.sendImage(image)
-    } catch {
-      this.ui.toast('图片发送失败')
-    } finally {
-      this.ui.loading(null)
+    if (chosen === null || this.unloaded || this.client !== client) return
+    const id = `upload-${++this.uploadCounter}`
+    const view: MessageView = {
+      id,
+      anchor: anchorOf(id),
+      kind: 'image',
+      mine: true,
+      role: 'customer',
+      name: '',
+      avatar: '',
+      initial: Array.from(client.user.name)[0] ?? '我',
+      image: chosen.path,
+      status: 'sending',
+      time: '',
+      recalled: false,
+      progress: 0,
     }
+    const upload = { view, chosen, client }
+    this.uploads.push(upload)
+    this.sentSince = true
+    this.queue({ [`uploads[${this.uploads.length - 1}]`]: view, scrollInto: view.anchor })
+    this.flush()
+    await this.runUpload(upload)
+  }
+
+  private async runUpload(upload: { view: MessageView; chosen: ChosenImage; client: ConversationClient }): Promise<void> {
+    // Again after a failure: back to 发送中 from 0%.
+    if (upload.view.status !== 'sending' || upload.view.progress !== 0) this.patchUpload(upload, { status: 'sending', progress: 0 })
+    let lastShown = 0
+    try {
+      const image = await this.service.uploadImage(upload.chosen.path, upload.chosen, (percent) => {
+        // Steps of 10% at most: a setData per progress event would flood the view layer.
+        const rounded = Math.min(100, Math.max(0, Math.floor(percent / 10) * 10))
+        if (rounded <= lastShown) return
+        lastShown = rounded
+        // At once, not batched: at most ten small writes per image, and the bar should move.
+        this.patchUpload(upload, { progress: rounded })
+        this.flush()
+      })
+      if (this.unloaded || this.client !== upload.client || !this.uploads.includes(upload)) return
+      this.removeUpload(upload)
+      this.sentSince = true
+      void upload.client.sendImage(image)
+    } catch {
+      if (this.unloaded || !this.uploads.includes(upload)) return
+      this.patchUpload(upload, { status: 'failed' })
+      this.ui.toast('图片上传失败，点击重试')
+    }
+  }
+
+  private patchUpload(upload: { view: MessageView }, patch: Partial<MessageView>): void {
+    const index = this.uploads.findIndex((u) => u.view === upload.view || u === upload)
+    if (index < 0 || this.unloaded) return
+    Object.assign(upload.view, patch)
+    const data: PageData = {}
+    for (const [name, value] of Object.entries(patch)) data[`uploads[${index}].${name}`] = value
+    this.queue(data)
+  }
+
+  private removeUpload(upload: { view: MessageView }): void {
+    this.uploads = this.uploads.filter((u) => u !== upload)
+    // A short array (uploads in flight): written whole.
+    this.queue({ uploads: this.uploads.map((u) => u.view) })
   }
 
   /** Tapping an image: preview it among all images of the conversation. */
@@ -465,8 +545,19 @@ export class ChatPageController {
       this.changes = []
       const messages = client.messages
       Object.assign(data, toViewPatch(setDataPatch(changes, messages), messages, this.context))
-      const target = scrollTarget(changes, messages, this.followNewest || this.sentSince)
+      const follow = this.followNewest || this.sentSince
+      const target = scrollTarget(changes, messages, follow)
       if (target !== null && !('scrollInto' in data)) data.scrollInto = target
+      if (!follow) {
+        const arrived = newFromOthers(changes)
+        if (arrived > 0) {
+          this.newCount += arrived
+          data.newCount = this.newCount
+        }
+      } else if (this.newCount > 0) {
+        this.newCount = 0
+        data.newCount = 0
+      }
     }
     this.sentSince = false
     if (data.loaded === true) this.shownLoaded = true
@@ -478,8 +569,16 @@ export class ChatPageController {
   }
 
   private scrollToNewest(): void {
+    const upload = this.uploads[this.uploads.length - 1]
     const messages = this.client?.messages ?? []
-    if (messages.length > 0) this.pending.scrollInto = anchorAt(messages, messages.length - 1)
+    if (upload !== undefined) this.pending.scrollInto = upload.view.anchor
+    else if (messages.length > 0) this.pending.scrollInto = anchorAt(messages, messages.length - 1)
+  }
+
+  private setNewCount(count: number): void {
+    if (this.newCount === count) return
+    this.newCount = count
+    this.queue({ newCount: count })
   }
 }
 
@@ -503,6 +602,15 @@ function scrollTarget(changes: readonly ListChange[], messages: readonly ListMes
   if (grewAtEnd && follow && length > 0) return anchorAt(messages, length - 1)
   if (prepended > 0) return anchorAt(messages, Math.min(prepended, length - 1))
   return null
+}
+
+/** Messages from others added at the end by `changes` (what the 有 N 条新消息 pill counts). */
+function newFromOthers(changes: readonly ListChange[]): number {
+  let count = 0
+  for (const change of changes) {
+    if (change.type === 'append') for (const message of change.messages) if (!message.mine && message.kind !== 'system') count++
+  }
+  return count
 }
 
 function anchorAt(messages: readonly ListMessage[], index: number): string {

@@ -28,6 +28,7 @@ type Methods = {
   onRateScore(e: WechatMiniprogram.BaseEvent<Record<string, never>, { score?: number }>): void
   onRateComment(e: WechatMiniprogram.Input): void
   onRateSubmit(): void
+  onJumpToNewest(): void
 }
 
 type Private = {
@@ -107,6 +108,9 @@ Component<ChatPageData, Record<never, never>, Methods, [], Private, true>({
     },
     onRateSubmit() {
       this.controller?.submitRating()
+    },
+    onJumpToNewest() {
+      this.controller?.jumpToNewest()
     },
   },
 })

@@ -29,6 +29,8 @@ export interface MessageView {
   time: string
   /** Taken back by its sender: shown as a centred line, `text` says who (你撤回了一条消息 / 对方撤回了一条消息). */
   recalled: boolean
+  /** An image still uploading (a placeholder, `image` the local file): 0–100. */
+  progress?: number
 }
 
 export interface ViewContext {
