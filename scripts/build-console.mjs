@@ -37,4 +37,4 @@ await build({
   target: ['chrome90', 'firefox90', 'safari14', 'edge90'],
   logLevel: 'warning',
 })
-fs.copyFileSync(path.join(src, 'index.html'), path.join(outdir, 'index.html'))
+for (const file of ['index.html', 'favicon.svg']) fs.copyFileSync(path.join(src, file), path.join(outdir, file))

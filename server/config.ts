@@ -88,6 +88,11 @@ export interface ServerOptions {
   pollingHold?: number
   /** ms without a poll after which a polling session ends, as a socket that dropped (1006). Default 30000 (env POLLING_IDLE_TIMEOUT). */
   pollingIdleTimeout?: number
+  /**
+   * Most conversations (assigned + open) routing gives one agent; beyond it new conversations wait
+   * in the queue. 0: no cap. Default 0 (env MAX_CONVERSATIONS_PER_AGENT).
+   */
+  maxConversationsPerAgent?: number
   /** Every timer of the server (liveness sweep, grace periods, shutdown) and its time. Default the global timers, unref'd; inject one to control time in tests. */
   clock?: Clock
 }
@@ -116,6 +121,7 @@ export interface ResolvedOptions {
   httpRateLimitStore: HttpRateLimitStore | undefined
   pollingHold: number
   pollingIdleTimeout: number
+  maxConversationsPerAgent: number
   clock: Clock
 }
 
@@ -141,6 +147,7 @@ export const DEFAULTS = {
   agentGraceMs: 30_000,
   pollingHold: 25_000,
   pollingIdleTimeout: 30_000,
+  maxConversationsPerAgent: 0,
 } as const
 
 /** Largest WebSocket frame accepted; bigger ones close the link with 1009. */
@@ -218,6 +225,7 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     httpRateLimitStore: options.httpRateLimitStore,
     pollingHold: options.pollingHold ?? DEFAULTS.pollingHold,
     pollingIdleTimeout: options.pollingIdleTimeout ?? DEFAULTS.pollingIdleTimeout,
+    maxConversationsPerAgent: options.maxConversationsPerAgent ?? DEFAULTS.maxConversationsPerAgent,
     clock,
   }
 }
@@ -305,6 +313,7 @@ export function optionsFromEnv(env: Env = process.env): ServerOptions {
     agentGraceMs: number(v.AGENT_GRACE_MS),
     pollingHold: number(v.POLLING_HOLD),
     pollingIdleTimeout: number(v.POLLING_IDLE_TIMEOUT),
+    maxConversationsPerAgent: number(v.MAX_CONVERSATIONS_PER_AGENT),
   }
   for (const key of Object.keys(options) as Array<keyof ServerOptions>) {
     if (options[key] === undefined) delete options[key]

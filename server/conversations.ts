@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { ChatError } from './errors'
 import { RECALL_WINDOW_MS, RECALLED_IN_SYNC_MAX } from '../src/protocol'
-import type { MessageAck, MessageFrame, RecallResult } from '../src/protocol'
+import type { AgentStatus, MessageAck, MessageFrame, Notice, RecallResult } from '../src/protocol'
 import type { ConversationRow, Store, StoreQueries } from './store/store'
 import type { AgentPresence, ChatMessage, Conversation, ConversationEvent, OutFrame, Rating, Sender, User } from './types'
 
@@ -42,6 +42,13 @@ export const NOTICES = {
 export interface ConversationsOptions {
   now?: () => number
   newId?: (prefix: string) => string
+  /**
+   * An agent's status, read while routing (inside the transaction): only `online` agents get new
+   * conversations. Default: everyone online.
+   */
+  statusOf?: (agentId: string) => AgentStatus | Promise<AgentStatus>
+  /** Most assigned + open conversations routing gives one agent; 0 for no cap. Default 0. */
+  maxPerAgent?: number
 }
 
 function defaultId(prefix: string): string {
@@ -65,6 +72,8 @@ type Tx = StoreQueries
 export class Conversations {
   private readonly now: () => number
   private readonly newId: (prefix: string) => string
+  private readonly statusOf: (agentId: string) => AgentStatus | Promise<AgentStatus>
+  private readonly maxPerAgent: number
 
   constructor(
     private readonly store: Store,
@@ -73,6 +82,8 @@ export class Conversations {
   ) {
     this.now = options.now ?? Date.now
     this.newId = options.newId ?? defaultId
+    this.statusOf = options.statusOf ?? (() => 'online')
+    this.maxPerAgent = options.maxPerAgent ?? 0
   }
 
   // ---- requests ----
@@ -162,7 +173,11 @@ export class Conversations {
       if (target?.role !== 'agent') throw new ChatError('NOT_FOUND', `no agent ${toAgentId}`)
       if (!(await this.presence.onlineAgentIds()).includes(target.id)) throw new ChatError('CONFLICT', `agent ${target.name} is offline`)
       await tx.updateConversation(row.id, 'assigned', target.id, this.now())
-      const notice = await this.notice(tx, row.id, NOTICES.transferred(target.name))
+      const notice = await this.notice(tx, row.id, NOTICES.transferred(target.name), {
+        code: 'transferred',
+        agent: { id: target.id, name: target.name },
+        from: { id: actor.id, name: actor.name },
+      })
       const deliveries: Delivery[] = [
         {
           frame: await this.event(tx, 'transferred', row.id, { from: { id: actor.id, name: actor.name } }),
@@ -183,7 +198,10 @@ export class Conversations {
         throw new ChatError('FORBIDDEN', 'another agent has this conversation')
       }
       if (row.status !== 'closed') {
-        const notice = await this.notice(tx, row.id, NOTICES.closed)
+        const notice = await this.notice(tx, row.id, NOTICES.closed, {
+          code: 'closed',
+          by: { id: actor.id, role: actor.role, name: actor.name },
+        })
         await tx.updateConversation(row.id, 'closed', row.agent_id, this.now())
         const users = this.sides(row)
         deliveries.push(
@@ -304,11 +322,31 @@ export class Conversations {
   /** Call when an agent's first socket opens: tells the agents, then hands out the queue, oldest first. */
   async agentOnline(agent: User): Promise<Delivery[]> {
     const presence: Delivery = {
-      frame: { type: 'presence', agent: { id: agent.id, name: agent.name, online: true } },
+      frame: { type: 'presence', agent: { id: agent.id, name: agent.name, online: true, status: await this.statusOf(agent.id) } },
       users: [],
       agents: true,
     }
-    const handedOut = await this.store.transaction(async (tx) => {
+    return [presence, ...(await this.handOutQueue())]
+  }
+
+  /** Call when an agent's status changed (stored already): tells the agents; back to online, hands out the queue. */
+  async agentStatusChanged(agent: User, status: AgentStatus): Promise<Delivery[]> {
+    const online = (await this.presence.onlineAgentIds()).includes(agent.id)
+    const presence: Delivery = {
+      frame: { type: 'presence', agent: { id: agent.id, name: agent.name, online, status } },
+      users: [],
+      agents: true,
+    }
+    return [presence, ...(status === 'online' ? await this.handOutQueue() : [])]
+  }
+
+  /**
+   * Routes queued conversations, oldest first, while an agent can take one (online, status
+   * online, under the cap). Call when room may have appeared: an agent online, available again,
+   * or a conversation closed or transferred away.
+   */
+  async handOutQueue(): Promise<Delivery[]> {
+    return this.store.transaction(async (tx) => {
       const deliveries: Delivery[] = []
       for (const queued of await tx.queuedConversations()) {
         // Another instance may have handed it out meanwhile: decide on the locked row.
@@ -320,7 +358,6 @@ export class Conversations {
       }
       return deliveries
     })
-    return [presence, ...handedOut]
   }
 
   /** Call when an agent's last socket closes. Their conversations stay theirs for now (see `rerouteAssigned`). */
@@ -367,7 +404,7 @@ export class Conversations {
     const agents: AgentPresence[] = []
     for (const id of await this.presence.onlineAgentIds()) {
       const user = await this.store.user(id)
-      if (user) agents.push({ id: user.id, name: user.name, online: true })
+      if (user) agents.push({ id: user.id, name: user.name, online: true, status: await this.statusOf(user.id) })
     }
     return agents
   }
@@ -387,7 +424,7 @@ export class Conversations {
   /** No agent for it: `queued`, with the queue notice to the customer. */
   private async enqueue(tx: Tx, row: ConversationRow, deliveries: Delivery[]): Promise<ConversationRow> {
     if (row.status !== 'queued' || row.agent_id !== null) await tx.updateConversation(row.id, 'queued', null, this.now())
-    const notice = await this.notice(tx, row.id, NOTICES.queued)
+    const notice = await this.notice(tx, row.id, NOTICES.queued, { code: 'queued' })
     deliveries.push(
       { frame: await this.event(tx, 'queued', row.id), users: [row.customer_id], agents: true },
       this.messageDelivery(notice, [row.customer_id]),
@@ -395,13 +432,18 @@ export class Conversations {
     return this.existing(tx, row.id)
   }
 
-  /** The online agent with the fewest assigned + open conversations (the earliest online on a tie). */
+  /**
+   * The online agent with the fewest assigned + open conversations (the earliest online on a tie),
+   * skipping busy and away agents and those at the cap.
+   */
   private async pickAgent(tx: Tx): Promise<User | null> {
     let best: { user: User; load: number } | null = null
     for (const id of await this.presence.onlineAgentIds()) {
+      if ((await this.statusOf(id)) !== 'online') continue
       const user = await tx.user(id)
       if (!user) continue
       const load = await tx.agentLoad(id)
+      if (this.maxPerAgent > 0 && load >= this.maxPerAgent) continue
       if (best === null || load < best.load) best = { user, load }
     }
     return best?.user ?? null
@@ -409,7 +451,10 @@ export class Conversations {
 
   private async assign(tx: Tx, row: ConversationRow, agent: User, deliveries: Delivery[]): Promise<ConversationRow> {
     await tx.updateConversation(row.id, 'assigned', agent.id, this.now())
-    const notice = await this.notice(tx, row.id, NOTICES.assigned(agent.name))
+    const notice = await this.notice(tx, row.id, NOTICES.assigned(agent.name), {
+      code: 'assigned',
+      agent: { id: agent.id, name: agent.name },
+    })
     deliveries.push(
       { frame: await this.event(tx, 'assigned', row.id), users: [row.customer_id, agent.id], agents: true },
       this.messageDelivery(notice, [row.customer_id, agent.id]),
@@ -422,14 +467,18 @@ export class Conversations {
     await tx.updateConversation(row.id, 'open', agent.id, this.now())
     deliveries.push({ frame: await this.event(tx, 'accepted', row.id), users: [row.customer_id, agent.id], agents: true })
     if (row.agent_id !== agent.id) {
-      const notice = await this.notice(tx, row.id, NOTICES.assigned(agent.name))
+      const notice = await this.notice(tx, row.id, NOTICES.assigned(agent.name), {
+        code: 'assigned',
+        agent: { id: agent.id, name: agent.name },
+      })
       deliveries.push(this.messageDelivery(notice, [row.customer_id, agent.id]))
     }
     return this.existing(tx, row.id)
   }
 
-  private notice(tx: Tx, conversationId: string, text: string): Promise<ChatMessage> {
-    return tx.appendMessage({ conversationId, id: this.newId('sys'), ts: this.now(), from: SYSTEM_SENDER, kind: 'system', text })
+  /** A system notice: `text` is the customer's wording, `notice` the facts the console words for agents. */
+  private notice(tx: Tx, conversationId: string, text: string, notice: Notice): Promise<ChatMessage> {
+    return tx.appendMessage({ conversationId, id: this.newId('sys'), ts: this.now(), from: SYSTEM_SENDER, kind: 'system', text, notice })
   }
 
   private messageDelivery(message: ChatMessage, users: string[]): Delivery {

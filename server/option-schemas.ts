@@ -51,6 +51,7 @@ export const OptionsSchema = Type.Object({
   limits: Type.Optional(LimitsSchema),
   pollingHold: Type.Optional(Integer(1, MAX_TIMER_MS)),
   pollingIdleTimeout: Type.Optional(Integer(1, MAX_TIMER_MS)),
+  maxConversationsPerAgent: Type.Optional(Integer(0, 10_000)),
 })
 
 /** '3600', '90m', '12h', '7d': seconds, or a number with a unit. */
@@ -94,6 +95,7 @@ export const EnvSchema = Type.Object(
     AGENT_GRACE_MS: optional(WholeNumber),
     POLLING_HOLD: optional(WholeNumber),
     POLLING_IDLE_TIMEOUT: optional(WholeNumber),
+    MAX_CONVERSATIONS_PER_AGENT: optional(WholeNumber),
   },
   {
     // env-schema sets this itself (and drops every other variable of the environment).
@@ -122,4 +124,5 @@ export const VARIABLE_OF_OPTION: Readonly<Record<string, keyof typeof EnvSchema.
   agentGraceMs: 'AGENT_GRACE_MS',
   pollingHold: 'POLLING_HOLD',
   pollingIdleTimeout: 'POLLING_IDLE_TIMEOUT',
+  maxConversationsPerAgent: 'MAX_CONVERSATIONS_PER_AGENT',
 }

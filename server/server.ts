@@ -11,6 +11,8 @@ import { errorBody, JSON_BODY_LIMIT, registerHttp } from './http'
 import { Hub } from './hub'
 import { Conversations } from './conversations'
 import { PollingEndpoint } from './polling'
+import { registerDeskRoutes } from './desk/desk-routes'
+import { SqliteDeskStore } from './desk/sqlite-desk-store'
 import { SocketHandler } from './socket-handler'
 import { SqliteStore } from './store/sqlite'
 import type { Store } from './store/store'
@@ -104,7 +106,13 @@ export async function startServer(input: ServerOptions = {}): Promise<RunningSer
   try {
     const demoAgent = options.demoAgent === false ? null : await accounts.ensureDemoAgent(options.demoAgent)
     const hub = new Hub()
-    const chat = new Conversations(store, hub, { now: () => options.clock.now() })
+    // The service desk's tables (canned replies, notes, status, search) live beside the chat's.
+    const desk = store instanceof SqliteStore ? new SqliteDeskStore(store) : null
+    const chat = new Conversations(store, hub, {
+      now: () => options.clock.now(),
+      maxPerAgent: options.maxConversationsPerAgent,
+      ...(desk !== null ? { statusOf: (id: string) => desk.agentStatusNow(id) } : {}),
+    })
     const uploads = new Uploads(paths.uploadsDir)
     let closing = false
 
@@ -165,6 +173,9 @@ export async function startServer(input: ServerOptions = {}): Promise<RunningSer
     polling.register(app, '/ws')
     await sockets.start()
     await registerHttp(app, { accounts, store, hub, uploads, options, startedAt: options.clock.now(), isClosing: () => closing })
+    if (desk !== null) {
+      registerDeskRoutes(app, { accounts, desk, chat, hub, textMaxLength: options.textMaxLength, now: () => options.clock.now() })
+    }
 
     app.addHook('onClose', async () => {
       await store.close()

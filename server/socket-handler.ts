@@ -244,13 +244,12 @@ export class SocketHandler {
       case 'accept':
         return this.reply(conn, frame.id, logged(log, 'conversation.accept', await chat.accept(user, frame.conversationId)))
       case 'transfer':
-        return this.reply(
-          conn,
-          frame.id,
-          logged(log, 'conversation.transfer', await chat.transfer(user, frame.conversationId, frame.toAgentId)),
-        )
+        this.reply(conn, frame.id, logged(log, 'conversation.transfer', await chat.transfer(user, frame.conversationId, frame.toAgentId)))
+        // The agent has room again: the queue may move (a cap, busy agents).
+        return this.deps.hub.deliver(await chat.handOutQueue())
       case 'close':
-        return this.reply(conn, frame.id, logged(log, 'conversation.close', await chat.close(user, frame.conversationId)))
+        this.reply(conn, frame.id, logged(log, 'conversation.close', await chat.close(user, frame.conversationId)))
+        return this.deps.hub.deliver(await chat.handOutQueue())
       case 'recall':
         return this.reply(conn, frame.id, await chat.recall(user, frame.conversationId, frame.messageId))
       case 'rate':

@@ -6,6 +6,7 @@
  */
 import type { AgentDesk, Conversation, ConversationClient } from 'miniprogram-chat-socket/chat'
 import { clear, h, listen, reconcile, setText, type View } from '../dom'
+import type { CannedStore } from '../canned-store'
 import type { Drafts } from '../drafts'
 import { STATUS_LABEL, errorText } from '../strings'
 import { avatar } from './avatar'
@@ -18,6 +19,7 @@ import { openTransferDialog } from './transfer-dialog'
 export interface ChatViewOptions {
   desk: AgentDesk
   drafts: Drafts
+  canned?: CannedStore
   upload: (file: File) => Promise<{ url: string }>
   toast: (text: string, tone?: 'error' | 'info') => void
 }
@@ -175,6 +177,7 @@ export class ChatView implements View {
         upload: this.options.upload,
         toast: this.options.toast,
         drafts: this.options.drafts,
+        ...(this.options.canned ? { canned: this.options.canned } : {}),
       })
       reconcile(bound.footer, [bound.composer.el])
       if (this.el.isConnected) bound.composer.mount()

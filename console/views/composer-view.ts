@@ -7,9 +7,12 @@
  * counter (never over the text) and nothing is sent.
  */
 import { MAX_TEXT_LENGTH, textLength, type ConversationClient } from 'miniprogram-chat-socket/chat'
+import type { CannedStore } from '../canned-store'
+import type { CannedReply } from '../desk-api'
 import type { Drafts } from '../drafts'
 import { h, setText, type View } from '../dom'
 import { errorText } from '../strings'
+import { CannedPopover } from './canned-popover'
 
 export interface ComposerOptions {
   client: ConversationClient
@@ -17,6 +20,8 @@ export interface ComposerOptions {
   upload: (file: File) => Promise<{ url: string }>
   toast: (text: string, tone?: 'error' | 'info') => void
   drafts: Drafts
+  /** Canned replies: the 快捷回复 button and `/` at the start of the reply. */
+  canned?: CannedStore
 }
 
 const ACCEPT = 'image/png,image/jpeg,image/gif,image/webp'
@@ -35,6 +40,7 @@ export class ComposerView implements View {
   private readonly error: HTMLElement
   private uploading = 0
   private disposed = false
+  private readonly popover: CannedPopover | null
 
   constructor(private readonly options: ComposerOptions) {
     this.input = h('textarea', {
@@ -76,10 +82,32 @@ export class ComposerView implements View {
           '图片',
         ),
         this.file,
+        options.canned
+          ? h(
+              'button',
+              {
+                class: 'tool-button',
+                attrs: { type: 'button', title: '快捷回复（输入 / 筛选）', 'aria-label': '快捷回复' },
+                data: { action: 'canned' },
+                on: { click: () => this.toggleCanned() },
+              },
+              h('span', { class: 'icon icon-canned', attrs: { 'aria-hidden': 'true' } }),
+              '快捷回复',
+            )
+          : null,
       ),
       this.input,
       h('div', { class: 'composer-actions' }, this.error, this.counter, this.hint, this.sendButton),
     )
+    this.popover = options.canned
+      ? new CannedPopover({
+          store: options.canned,
+          pick: (reply) => this.insertCanned(reply),
+          closed: () => this.input.focus(),
+          toast: options.toast,
+        })
+      : null
+    if (this.popover) this.el.prepend(this.popover.el)
     this.input.value = options.drafts.get(options.client.id)
     this.update()
   }
@@ -95,15 +123,58 @@ export class ComposerView implements View {
 
   dispose(): void {
     this.disposed = true
+    this.popover?.dispose()
+  }
+
+  private toggleCanned(): void {
+    const popover = this.popover
+    if (popover === null) return
+    if (popover.isOpen) {
+      popover.close()
+      this.input.focus()
+    } else popover.open('browse')
+  }
+
+  /** `/退货` at the start of the reply: the popover, filtered by what follows the slash. */
+  private slashQuery(): string | null {
+    const match = /^\/([^\n]*)$/.exec(this.input.value)
+    return match ? (match[1] ?? '') : null
+  }
+
+  /** The chosen reply's text into the box, to edit before sending: replacing a `/filter`, else at the caret. */
+  private insertCanned(reply: CannedReply): void {
+    const input = this.input
+    if (this.slashQuery() !== null) {
+      input.value = reply.text
+      input.setSelectionRange(input.value.length, input.value.length)
+    } else {
+      const start = input.selectionStart
+      const end = input.selectionEnd
+      input.setRangeText(reply.text, start, end, 'end')
+    }
+    this.popover?.close()
+    input.focus()
+    this.onInput()
   }
 
   private onKeyDown(e: KeyboardEvent): void {
+    if (this.popover?.isOpen === true && this.slashQuery() !== null && this.popover.handleKey(e)) {
+      e.preventDefault()
+      return
+    }
     if (e.key !== 'Enter' || e.shiftKey || e.isComposing || e.keyCode === 229) return
     e.preventDefault()
     this.send()
   }
 
   private onInput(): void {
+    const slash = this.slashQuery()
+    if (this.popover !== null) {
+      if (slash !== null) {
+        if (this.popover.isOpen) this.popover.setQuery(slash)
+        else this.popover.open('slash', slash)
+      } else if (this.popover.isOpen && this.popover.el.dataset.mode === 'slash') this.popover.close()
+    }
     this.autosize()
     this.update()
     this.options.drafts.set(this.options.client.id, this.input.value)

@@ -4,10 +4,11 @@
  * unread counts, last message preview and time). Bound to the desk's `queue` and
  * `conversations` events.
  */
-import { previewText, type AgentDesk, type DeskConversation } from 'miniprogram-chat-socket/chat'
+import type { AgentDesk, DeskConversation } from 'miniprogram-chat-socket/chat'
 import { h, reconcile, setText, type View } from '../dom'
 import type { Drafts } from '../drafts'
 import { listTime } from '../format'
+import { rowPreview } from '../notice-text'
 import { conversationItem, type ItemActions, type ItemData } from './conversation-item'
 
 export interface ListsActions {
@@ -68,9 +69,9 @@ export class ConversationListsView implements View {
     const assigned = mine.filter((d) => d.conversation.status === 'assigned').map(fromDesk)
     const queued: ItemData[] = this.desk.queue.map((conversation) => ({
       conversation,
-      preview: previewText(conversation.lastMessage),
+      preview: rowPreview(conversation.lastChatMessage, conversation.lastMessage),
       lastTs: conversation.lastMessage?.ts ?? conversation.createdAt,
-      unread: 0,
+      unread: conversation.agentUnread ?? 0,
     }))
     const waiting = [...assigned, ...queued]
     const open = mine.filter((d) => d.conversation.status === 'open').map(fromDesk)
@@ -110,7 +111,7 @@ export class ConversationListsView implements View {
 }
 
 function fromDesk(d: DeskConversation): ItemData {
-  return { conversation: d.conversation, preview: d.preview, lastTs: d.lastTs, unread: d.unread }
+  return { conversation: d.conversation, preview: rowPreview(d.lastChatMessage, d.lastMessage), lastTs: d.lastTs, unread: d.unread }
 }
 
 function empty(text: string): HTMLElement {

@@ -7,6 +7,7 @@ import type { ListMessage } from 'miniprogram-chat-socket/chat'
 import { h, isUploadUrl, setText } from '../dom'
 import { clockTime, fullTime } from '../format'
 import { MESSAGE_STATUS_LABEL } from '../strings'
+import { agentNoticeText } from '../notice-text'
 import { avatar } from './avatar'
 
 export interface MessageActions {
@@ -32,8 +33,13 @@ export function messageItem(message: ListMessage, actions: MessageActions): HTML
   if (message.kind === 'system') {
     return h(
       'div',
-      { class: 'msg msg-system', data: { id: message.id, seq: message.seq ?? undefined } },
-      h('span', { class: 'msg-system-text' }, message.text ?? ''),
+      { class: 'msg msg-system', data: { id: message.id, seq: message.seq ?? undefined, notice: message.notice?.code } },
+      // The agent's wording of what happened; the customer's (the stored text) in the tooltip.
+      h(
+        'span',
+        { class: 'msg-system-text', attrs: { title: message.text ? `顾客看到：${message.text}` : undefined } },
+        agentNoticeText(message),
+      ),
       messageTime(message.ts),
     )
   }

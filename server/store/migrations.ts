@@ -126,6 +126,79 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX messages_recalled ON messages(conversation_id, recalled_at) WHERE recalled_at IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    name: 'service desk: notice codes, customer devices, agent status, canned replies, notes, message search',
+    sqlite: `
+      -- System notices: what happened, as JSON {code, agent?, from?, by?}, so each side reads its own wording.
+      ALTER TABLE messages ADD COLUMN notice TEXT;
+      -- Customers: the device the mini-program reported (JSON {platform, model, system, version, SDKVersion, brand}).
+      ALTER TABLE users ADD COLUMN device TEXT;
+      -- Agents: NULL is 在线 (online); routing skips busy and away.
+      ALTER TABLE users ADD COLUMN agent_status TEXT CHECK (agent_status IN ('online', 'busy', 'away'));
+
+      CREATE TABLE canned_replies (
+        id         TEXT PRIMARY KEY,
+        owner_id   TEXT REFERENCES users(id),  -- NULL: the team's list
+        title      TEXT NOT NULL,
+        text       TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX canned_replies_owner ON canned_replies(owner_id, title);
+
+      CREATE TABLE notes (
+        id              TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations(id),
+        author_id       TEXT NOT NULL REFERENCES users(id),
+        author_name     TEXT NOT NULL,
+        text            TEXT NOT NULL,
+        created_at      INTEGER NOT NULL
+      );
+      CREATE INDEX notes_conversation ON notes(conversation_id, created_at);
+
+
+      -- Full-text search over text messages: FTS5 with the trigram tokenizer (any language, Chinese
+      -- included: no word splitting needed; LIKE '%词%' on it uses the index for 3+ characters).
+      CREATE VIRTUAL TABLE messages_fts USING fts5(text, conversation_id UNINDEXED, seq UNINDEXED, tokenize = 'trigram');
+      INSERT INTO messages_fts (text, conversation_id, seq)
+        SELECT text, conversation_id, seq FROM messages WHERE kind = 'text' AND text IS NOT NULL;
+      CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN new.kind = 'text' AND new.text IS NOT NULL
+      BEGIN
+        INSERT INTO messages_fts (text, conversation_id, seq) VALUES (new.text, new.conversation_id, new.seq);
+      END;
+    `,
+    postgres: `
+      ALTER TABLE messages ADD COLUMN notice TEXT;
+      ALTER TABLE users ADD COLUMN device TEXT;
+      ALTER TABLE users ADD COLUMN agent_status TEXT CHECK (agent_status IN ('online', 'busy', 'away'));
+
+      CREATE TABLE canned_replies (
+        id         TEXT PRIMARY KEY,
+        owner_id   TEXT REFERENCES users(id),
+        title      TEXT NOT NULL,
+        text       TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      );
+      CREATE INDEX canned_replies_owner ON canned_replies(owner_id, title);
+
+      CREATE TABLE notes (
+        id              TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations(id),
+        author_id       TEXT NOT NULL REFERENCES users(id),
+        author_name     TEXT NOT NULL,
+        text            TEXT NOT NULL,
+        created_at      BIGINT NOT NULL
+      );
+      CREATE INDEX notes_conversation ON notes(conversation_id, created_at);
+
+
+      -- The search's equivalent: pg_trgm's trigram GIN index serves ILIKE '%词%'.
+      CREATE EXTENSION IF NOT EXISTS pg_trgm;
+      CREATE INDEX messages_text_trgm ON messages USING gin (text gin_trgm_ops) WHERE kind = 'text';
+    `,
+  },
 ]
 
 function latestOf(migrations: readonly Migration[]): number {

@@ -1,5 +1,6 @@
 /** The rows both stores read, and how they become the wire's shapes: one mapping for SQLite and PostgreSQL. */
 import type { ChatMessage, Conversation, ImageRef, MessageKind, Role, User, UserRole } from '../types'
+import type { Notice } from '../../src/protocol'
 import type { AgentRecord, ConversationRow } from './store'
 
 export interface UserRow {
@@ -20,6 +21,8 @@ export interface ConversationViewRow extends ConversationRow {
   customer_name: string
   customer_avatar: string | null
   agent_name: string | null
+  /** Customer messages after the agent's read mark (CONVERSATION_VIEW counts them). */
+  agent_unread: number
 }
 
 export interface MessageRow {
@@ -35,11 +38,15 @@ export interface MessageRow {
   text: string | null
   image: string | null
   recalled_at: number | null
+  /** System notices: JSON `Notice` (schema 2). */
+  notice: string | null
 }
 
 /** The conversation joined with its customer's and agent's names (`WHERE c.id = ?` follows). */
 export const CONVERSATION_VIEW = `
-  SELECT c.*, cu.name AS customer_name, cu.avatar AS customer_avatar, ag.name AS agent_name
+  SELECT c.*, cu.name AS customer_name, cu.avatar AS customer_avatar, ag.name AS agent_name,
+    (SELECT CAST(count(*) AS INTEGER) FROM messages um
+     WHERE um.conversation_id = c.id AND um.from_role = 'customer' AND um.seq > c.agent_read_seq) AS agent_unread
   FROM conversations c
   JOIN users cu ON cu.id = c.customer_id
   LEFT JOIN users ag ON ag.id = c.agent_id`
@@ -65,10 +72,15 @@ export function toMessage(row: MessageRow): ChatMessage {
   if (row.recalled_at !== null) message.recalled = true
   else if (row.text !== null) message.text = row.text
   if (row.recalled_at === null && row.image !== null) message.image = JSON.parse(row.image) as ImageRef
+  if (row.notice !== null) message.notice = JSON.parse(row.notice) as Notice
   return message
 }
 
-export function toConversation(row: ConversationViewRow, last: MessageRow | undefined): Conversation {
+/**
+ * `last`: the message at `last_seq`; `lastChat`: the newest one that is not a system notice
+ * (the same row when the last message is not a notice).
+ */
+export function toConversation(row: ConversationViewRow, last: MessageRow | undefined, lastChat: MessageRow | undefined): Conversation {
   return {
     id: row.id,
     status: row.status,
@@ -83,6 +95,8 @@ export function toConversation(row: ConversationViewRow, last: MessageRow | unde
       row.rated_at !== null && {
         rating: { score: row.rating_score, ...(row.rating_comment !== null && { comment: row.rating_comment }), ts: row.rated_at },
       }),
+    agentUnread: Number(row.agent_unread),
+    lastChatMessage: lastChat ? toMessage(lastChat) : null,
   }
 }
 

@@ -65,10 +65,10 @@ function prepare(db: Database.Database) {
       'UPDATE conversations SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq',
     ),
     insertMessage: db.prepare<
-      [string, number, string, number, string, Role, string, string | null, MessageKind, string | null, string | null]
+      [string, number, string, number, string, Role, string, string | null, MessageKind, string | null, string | null, string | null]
     >(
-      `INSERT INTO messages (conversation_id, seq, id, ts, from_id, from_role, from_name, from_avatar, kind, text, image)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO messages (conversation_id, seq, id, ts, from_id, from_role, from_name, from_avatar, kind, text, image, notice)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     messageById: db.prepare<[string, string], MessageRow>('SELECT * FROM messages WHERE conversation_id = ? AND id = ?'),
     customerMessageById: db.prepare<[string, string], MessageRow>(
@@ -76,6 +76,9 @@ function prepare(db: Database.Database) {
        WHERE c.customer_id = ? ORDER BY c.created_at DESC, c.rowid DESC LIMIT 1`,
     ),
     messageBySeq: db.prepare<[string, number], MessageRow>('SELECT * FROM messages WHERE conversation_id = ? AND seq = ?'),
+    lastChatMessage: db.prepare<[string], MessageRow>(
+      "SELECT * FROM messages WHERE conversation_id = ? AND kind <> 'system' ORDER BY seq DESC LIMIT 1",
+    ),
     after: db.prepare<[string, number, number], MessageRow>(
       'SELECT * FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?',
     ),
@@ -162,7 +165,8 @@ class SqliteQueries implements StoreQueries {
     return this.run(() => {
       const row = this.s.conversationView.get(id)
       if (!row) return undefined
-      return toConversation(row, row.last_seq > 0 ? this.s.messageBySeq.get(row.id, row.last_seq) : undefined)
+      const last = row.last_seq > 0 ? this.s.messageBySeq.get(row.id, row.last_seq) : undefined
+      return toConversation(row, last, last?.kind === 'system' ? this.s.lastChatMessage.get(row.id) : last)
     })
   }
 
@@ -235,10 +239,12 @@ class SqliteQueries implements StoreQueries {
         m.kind,
         m.text ?? null,
         m.image ? JSON.stringify(m.image) : null,
+        m.notice ? JSON.stringify(m.notice) : null,
       )
       const message: ChatMessage = { id: m.id, conversationId: m.conversationId, seq: next.last_seq, ts: m.ts, from: m.from, kind: m.kind }
       if (m.text !== undefined) message.text = m.text
       if (m.image !== undefined) message.image = m.image
+      if (m.notice !== undefined) message.notice = m.notice
       return message
     })
   }

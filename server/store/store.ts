@@ -12,6 +12,7 @@
  *   writers on the same conversation (or customer) run one after the other: seqs stay gapless and
  *   unique, a duplicate message id is seen by the second writer, one agent wins an accept.
  */
+import type { Notice } from '../../src/protocol'
 import type { ChatMessage, Conversation, ConversationStatus, ImageRef, MessageKind, Rating, Sender, User, UserRole } from '../types'
 
 export interface ConversationRow {
@@ -40,6 +41,8 @@ export interface NewMessage {
   kind: MessageKind
   text?: string
   image?: ImageRef
+  /** System notices: what happened (stored as JSON in messages.notice). */
+  notice?: Notice
 }
 
 export interface MessagePage {

@@ -37,12 +37,14 @@ export interface AgentDeskOptions {
 /** One of my conversations as the list on the left shows it. */
 export interface DeskConversation {
   conversation: Conversation
-  /** Customer messages after my read seq (system notices and agents' messages do not count). */
+  /** Customer messages after my read seq (system notices and agents' messages do not count, whatever their order). */
   unread: number
   lastMessage: ChatMessage | null
+  /** The newest message that is not a system notice: what a preview shows (a notice after a question does not hide it). */
+  lastChatMessage: ChatMessage | null
   /** The last message's time, or the conversation's creation. */
   lastTs: number
-  /** `previewText(lastMessage)`. */
+  /** `previewText(lastChatMessage ?? lastMessage)`. */
   preview: string
 }
 
@@ -68,10 +70,12 @@ export type AgentDeskEvents = {
 interface Entry {
   conversation: Conversation
   lastMessage: ChatMessage | null
+  lastChat: ChatMessage | null
   readSeq: number
-  /** Seqs up to here, after `readSeq`, count as unread (from a snapshot, whose last message was the customer's: which earlier ones were is unknown). */
-  unreadUpTo: number
-  /** Seqs of customer messages seen since. */
+  /** The newest snapshot's last seq, and how many customer messages up to it were unread then (the server counts them). */
+  snapshotSeq: number
+  snapshotUnread: number
+  /** Seqs of customer messages seen after the snapshot. */
   unreadSeqs: Set<number>
 }
 
@@ -296,14 +300,17 @@ export class AgentDesk {
   }
 
   private upsertEntry(conversation: Conversation): void {
-    const fromCustomer = conversation.lastMessage?.from.role === 'customer'
+    const unread = snapshotUnreadOf(conversation)
+    const lastChat = lastChatOf(conversation)
     const entry = this.entries.get(conversation.id)
     if (entry === undefined) {
       this.entries.set(conversation.id, {
         conversation,
         lastMessage: conversation.lastMessage,
+        lastChat,
         readSeq: conversation.agentReadSeq,
-        unreadUpTo: fromCustomer ? conversation.lastSeq : 0,
+        snapshotSeq: conversation.lastSeq,
+        snapshotUnread: unread,
         unreadSeqs: new Set(),
       })
       return
@@ -313,7 +320,11 @@ export class AgentDesk {
     if (conversation.lastMessage !== null && (entry.lastMessage === null || conversation.lastMessage.seq > entry.lastMessage.seq)) {
       entry.lastMessage = conversation.lastMessage
     }
-    if (fromCustomer && conversation.lastSeq > entry.unreadUpTo) entry.unreadUpTo = conversation.lastSeq
+    if (lastChat !== null && (entry.lastChat === null || lastChat.seq > entry.lastChat.seq)) entry.lastChat = lastChat
+    if (conversation.lastSeq >= entry.snapshotSeq) {
+      entry.snapshotSeq = conversation.lastSeq
+      entry.snapshotUnread = unread
+    }
   }
 
   private onMessage(message: ChatMessage): void {
@@ -321,8 +332,9 @@ export class AgentDesk {
     if (entry !== undefined) {
       const isNew = entry.lastMessage === null || message.seq > entry.lastMessage.seq
       if (isNew) entry.lastMessage = message
+      if (message.kind !== 'system' && (entry.lastChat === null || message.seq > entry.lastChat.seq)) entry.lastChat = message
       const fromCustomer = message.from.role === 'customer'
-      if (fromCustomer && message.seq > entry.readSeq) entry.unreadSeqs.add(message.seq)
+      if (fromCustomer && message.seq > entry.readSeq && message.seq > entry.snapshotSeq) entry.unreadSeqs.add(message.seq)
       this.emitter.emit('conversations', this.snapshotEntries())
       if (fromCustomer && isNew) this.emitter.emit('incoming', message)
       return
@@ -331,7 +343,10 @@ export class AgentDesk {
     const queued = this.waiting[index]
     if (queued !== undefined && message.seq > queued.lastSeq) {
       this.waiting = this.waiting.slice()
-      this.waiting[index] = { ...queued, lastMessage: message, lastSeq: message.seq }
+      const updated: Conversation = { ...queued, lastMessage: message, lastSeq: message.seq }
+      if (message.kind !== 'system') updated.lastChatMessage = message
+      if (message.from.role === 'customer') updated.agentUnread = (queued.agentUnread ?? 0) + 1
+      this.waiting[index] = updated
       this.emitter.emit('queue', this.waiting)
     }
   }
@@ -368,8 +383,9 @@ export class AgentDesk {
         conversation: entry.conversation,
         unread: unreadOf(entry),
         lastMessage: entry.lastMessage,
+        lastChatMessage: entry.lastChat,
         lastTs: entry.lastMessage?.ts ?? entry.conversation.createdAt,
-        preview: previewText(entry.lastMessage),
+        preview: previewText(entry.lastChat ?? entry.lastMessage),
       })
     })
     return out.sort((a, b) => b.lastTs - a.lastTs)
@@ -381,11 +397,27 @@ export class AgentDesk {
 }
 
 function unreadOf(entry: Entry): number {
-  let unread = Math.max(0, entry.unreadUpTo - entry.readSeq)
+  let unread = entry.readSeq >= entry.snapshotSeq ? 0 : entry.snapshotUnread
   entry.unreadSeqs.forEach((seq) => {
-    if (seq > entry.readSeq && seq > entry.unreadUpTo) unread++
+    if (seq > entry.readSeq) unread++
   })
   return unread
+}
+
+/**
+ * Unread customer messages in a snapshot: the server's count (`agentUnread`); from a server that
+ * sends none, everything after the read mark when the last message is the customer's.
+ */
+function snapshotUnreadOf(conversation: Conversation): number {
+  if (conversation.agentUnread !== undefined) return conversation.agentUnread
+  const fromCustomer = conversation.lastMessage?.from.role === 'customer'
+  return fromCustomer ? Math.max(0, conversation.lastSeq - conversation.agentReadSeq) : 0
+}
+
+function lastChatOf(conversation: Conversation): ChatMessage | null {
+  if (conversation.lastChatMessage !== undefined) return conversation.lastChatMessage
+  const last = conversation.lastMessage
+  return last !== null && last.kind !== 'system' ? last : null
 }
 
 function sortQueue(conversations: Conversation[]): Conversation[] {

@@ -6,6 +6,7 @@
  */
 import { createEmitter } from '../emitter'
 import type { ChatMessage, ImageContent, MessageKind, Sender } from './types'
+import type { Notice } from '../protocol'
 
 /** Status of my own messages. Other people's messages have status `null`. */
 export type MessageStatus = 'sending' | 'sent' | 'read' | 'failed'
@@ -21,6 +22,8 @@ export interface ListMessage {
   readonly kind: MessageKind
   readonly text?: string
   readonly image?: ImageContent
+  /** System notices: what happened (see the protocol's Notice). */
+  readonly notice?: Notice
   /** Written by the signed-in user. */
   readonly mine: boolean
   readonly status: MessageStatus | null

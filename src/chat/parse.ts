@@ -2,6 +2,7 @@
  * Narrowing of server data (replies and pushes arrive as `unknown`). Lenient about extra
  * fields, strict about the ones the chat logic reads; anything else yields `null`.
  */
+import type { AgentStatus, Notice } from '../protocol'
 import type { AgentPresence, ChatMessage, Conversation, ConversationEvent, ConversationStatus, Rating, Sender, User } from './types'
 
 type Obj = Record<string, unknown>
@@ -20,6 +21,7 @@ function num(value: unknown): value is number {
 
 const ROLES = ['customer', 'agent', 'system'] as const
 const STATUSES: readonly ConversationStatus[] = ['queued', 'assigned', 'open', 'closed']
+const AGENT_STATUSES: readonly AgentStatus[] = ['online', 'busy', 'away']
 const EVENTS: readonly ConversationEvent[] = ['queued', 'assigned', 'accepted', 'transferred', 'closed']
 
 export function parseSender(value: unknown): Sender | null {
@@ -56,6 +58,8 @@ export function parseMessage(value: unknown): ChatMessage | null {
     if (num(image.width)) message.image.width = image.width
     if (num(image.height)) message.image.height = image.height
   }
+  // A system notice's facts (the console words them for agents); kept as sent, read defensively where shown.
+  if (kind === 'system' && isObject(value.notice) && str(value.notice.code)) message.notice = value.notice as unknown as Notice
   return message
 }
 
@@ -96,6 +100,8 @@ export function parseConversation(value: unknown): Conversation | null {
   if (str(customer.avatar)) conversation.customer.avatar = customer.avatar
   const rating = parseRating(value.rating)
   if (rating !== null) conversation.rating = rating
+  if (num(value.agentUnread)) conversation.agentUnread = value.agentUnread
+  if (value.lastChatMessage !== undefined) conversation.lastChatMessage = parseMessage(value.lastChatMessage)
   return conversation
 }
 
@@ -128,7 +134,10 @@ export function parseConversationEvent(value: unknown): ConversationEvent | null
 /** An online agent: `online` defaults to true (the session reply lists online agents only). */
 export function parseAgent(value: unknown): AgentPresence | null {
   if (!isObject(value) || !str(value.id)) return null
-  return { id: value.id, name: str(value.name) ? value.name : '', online: value.online !== false }
+  const agent: AgentPresence = { id: value.id, name: str(value.name) ? value.name : '', online: value.online !== false }
+  const status = AGENT_STATUSES.find((s) => s === value.status)
+  if (status !== undefined) agent.status = status
+  return agent
 }
 
 export function parseAgents(value: unknown): AgentPresence[] {

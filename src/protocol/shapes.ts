@@ -45,6 +45,18 @@ export interface ChatMessage {
   image?: ImageContent
   /** Its sender took it back (`recall`): `text` and `image` are gone, the seq stays. */
   recalled?: true
+  /** System notices (kind `system`): what happened, so each side can word it (the text is the customer's wording). */
+  notice?: Notice
+}
+
+export type NoticeCode = 'queued' | 'assigned' | 'transferred' | 'closed'
+
+/** A system notice's facts: `agent` who serves now (assigned, transferred), `from` the previous agent, `by` who closed. */
+export interface Notice {
+  code: NoticeCode
+  agent?: { id: string; name: string }
+  from?: { id: string; name: string }
+  by?: { id: string; role: Role; name: string }
 }
 
 export type ConversationStatus = 'queued' | 'assigned' | 'open' | 'closed'
@@ -63,6 +75,10 @@ export interface Conversation {
   customerReadSeq: number
   /** Highest seq the agent has read. */
   agentReadSeq: number
+  /** Customer messages after `agentReadSeq`, whatever notices follow them (servers since protocol 2.1). */
+  agentUnread?: number
+  /** The newest message that is not a system notice (what a list's preview shows), or null (servers since protocol 2.1). */
+  lastChatMessage?: ChatMessage | null
   /** The customer's satisfaction rating, once given (after the conversation closed); absent before. */
   rating?: Rating
 }
@@ -77,9 +93,14 @@ export interface Rating {
   ts: number
 }
 
+/** An agent's availability: routing gives new conversations only to `online` agents under their cap. */
+export type AgentStatus = 'online' | 'busy' | 'away'
+
 /** An agent as `presence` pushes and the agent's `session` reply give it. */
 export interface AgentPresence {
   id: string
   name: string
   online: boolean
+  /** Present when the server knows it; absent means online. */
+  status?: AgentStatus
 }

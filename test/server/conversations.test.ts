@@ -87,7 +87,7 @@ describe('Conversations routing', () => {
     const q2 = (await chat.open(await customer('c2'))).data.conversation
     const a1 = await agent('a1', '小美')
     const deliveries = await goOnline(a1)
-    expect(frames(deliveries)[0]).toEqual({ type: 'presence', agent: { id: 'a1', name: '小美', online: true } })
+    expect(frames(deliveries)[0]).toEqual({ type: 'presence', agent: { id: 'a1', name: '小美', online: true, status: 'online' } })
     const assigned = frames(deliveries)
       .filter((f) => f.type === 'conversation')
       .map((f) => (f.conversation as { id: string }).id)
@@ -388,7 +388,7 @@ describe('Conversations messages', () => {
     const s = (await chat.session(a2)).data
     expect(s.conversations).toEqual([])
     expect(s.queue).toEqual([])
-    expect(s.agents).toEqual([{ id: 'a1', name: '小美', online: true }])
+    expect(s.agents).toEqual([{ id: 'a1', name: '小美', online: true, status: 'online' }])
     expect((await chat.session(a1)).data.conversations).toHaveLength(2)
   })
 })

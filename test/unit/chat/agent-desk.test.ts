@@ -54,7 +54,14 @@ describe('AgentDesk', () => {
       expect(desk.user).toEqual(agent)
       expect(desk.queue.map((c) => c.id)).toEqual(['q1', 'q2'])
       expect(desk.conversations).toEqual([
-        { conversation: mine, unread: 2, lastMessage: mine.lastMessage, lastTs: message(3).ts, preview: 'message 3' },
+        {
+          conversation: mine,
+          unread: 2,
+          lastMessage: mine.lastMessage,
+          lastChatMessage: mine.lastMessage,
+          lastTs: message(3).ts,
+          preview: 'message 3',
+        },
       ])
       expect(desk.agents).toEqual([
         { id: 'a_1', name: '小美', online: true },
@@ -65,6 +72,25 @@ describe('AgentDesk', () => {
     it('counts nothing unread when my own message is the last one', async () => {
       const { desk } = await started(sessionReply({ conversations: [conversation({ lastSeq: 3, lastMessage: message(3, agent) })] }))
       expect(desk.conversations[0]!.unread).toBe(0)
+    })
+
+    it("counts the customer's messages and previews the last of them when system notices follow (the server's count)", async () => {
+      const notice = message(3, agent, { kind: 'system', from: { id: 'system', role: 'system', name: '系统' }, text: '客服 小美 为您服务' })
+      const question = message(2, customer, { text: '我的订单还没到' })
+      const snapshot = conversation({ status: 'assigned', lastSeq: 3, lastMessage: notice, lastChatMessage: question, agentUnread: 2 })
+      const { desk, socket } = await started(sessionReply({ conversations: [snapshot] }))
+      expect(desk.conversations[0]).toMatchObject({ unread: 2, preview: '我的订单还没到', lastChatMessage: question })
+      // Another notice (a transfer, say) changes neither; a new question counts.
+      socket.push({ type: 'message', message: message(4, agent, { kind: 'system', from: notice.from, text: '…' }) })
+      expect(desk.conversations[0]).toMatchObject({ unread: 2, preview: '我的订单还没到' })
+      socket.push({ type: 'message', message: message(5, customer, { text: '还在吗' }) })
+      expect(desk.conversations[0]).toMatchObject({ unread: 3, preview: '还在吗' })
+    })
+
+    it("counts queued conversations' customer messages as they arrive", async () => {
+      const { desk, socket } = await started(sessionReply({ queue: [{ ...queued('q1', T0), agentUnread: 1 }] }))
+      socket.push({ type: 'message', message: message(2, customer, { conversationId: 'q1', text: '有人吗' }) })
+      expect(desk.queue[0]).toMatchObject({ agentUnread: 2, lastChatMessage: { text: '有人吗' } })
     })
 
     it("rejects a session that is not an agent's", async () => {
