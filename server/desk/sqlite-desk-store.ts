@@ -10,16 +10,7 @@ import { toMessage, type MessageRow } from '../store/rows'
 import type { SqliteStore } from '../store/sqlite'
 import type { StoreQueries } from '../store/store'
 import { likePattern } from './search-terms'
-import type {
-  CannedReply,
-  CustomerProfile,
-  DeskStore,
-  DeviceInfo,
-  Note,
-  PastConversation,
-  SearchHit,
-  Transcript,
-} from './desk-store'
+import type { CannedReply, CustomerProfile, DeskStore, DeviceInfo, Note, PastConversation, SearchHit, Transcript } from './desk-store'
 
 interface CannedRow {
   id: string
@@ -230,7 +221,6 @@ export class SqliteDeskStore implements DeskStore {
       this.s.setAgentStatus.run(status === 'online' ? null : status, agentId)
     })
   }
-
 
   private async past(tx: StoreQueries, rows: readonly PastRow[]): Promise<PastConversation[]> {
     const out: PastConversation[] = []
