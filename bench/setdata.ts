@@ -48,7 +48,7 @@ const noUi: PageUi = {
 class RecordingSink implements DataSink {
   calls = 0
   bytes = 0
-  /** Messages rendered so far (a whole-list set, or the highest `messages[i]` path). */
+  /** Messages rendered so far (the page's `count`; the naive page's whole-list `messages`). */
   rendered = 0
   private waiters: Array<{ test: (data: Record<string, unknown>) => boolean; resolve: (data: Record<string, unknown>) => void }> = []
 
@@ -56,10 +56,7 @@ class RecordingSink implements DataSink {
     this.calls++
     this.bytes += Buffer.byteLength(JSON.stringify(data), 'utf8')
     if (Array.isArray(data.messages)) this.rendered = data.messages.length
-    for (const key of Object.keys(data)) {
-      const match = /^messages\[(\d+)\]$/.exec(key)
-      if (match) this.rendered = Math.max(this.rendered, Number(match[1]) + 1)
-    }
+    if (typeof data.count === 'number') this.rendered = data.count
     this.waiters = this.waiters.filter((w) => !(w.test(data) && (w.resolve(data), true)))
   }
 
@@ -200,7 +197,7 @@ async function openTable(): Promise<void> {
         const sink = new RecordingSink()
         const page = new ChatPageController(service, sink, { ui: noUi })
         const firstRender = sink.next(
-          (data) => Object.keys(data).some((k) => k.startsWith('messages[')) || (Array.isArray(data.messages) && data.messages.length > 0),
+          (data) => (typeof data.count === 'number' && data.count > 0) || (Array.isArray(data.messages) && data.messages.length > 0),
         )
         page.load()
         const data = await firstRender

@@ -80,7 +80,9 @@ export async function conversationOnPage(page: OpenPage, customer: CustomerApp):
 }
 
 export function messagesOf(page: OpenPage): MessageView[] {
-  return page.instance.data.messages as MessageView[]
+  // The page keeps its list in blocks (miniprogram/pages/chat/message-blocks.ts): flattened in order.
+  const { blocks, order } = page.instance.data as { blocks: Record<string, MessageView[]>; order: string[] }
+  return order.flatMap((id) => blocks[id] ?? [])
 }
 
 /** Types `text` into the chat page's input bar and taps 发送. */

@@ -103,7 +103,7 @@ it('pages in older history on scrolling to the top, keeping the message that was
   expect(sent.filter((data) => data.includes('"history"'))).toEqual([])
 })
 
-it('appending an incoming message costs the same setData bytes with 10 and with 1,000 messages in the list', async () => {
+it('appending an incoming message costs the same setData bytes with 10 and with 1,050 messages in the list', async () => {
   const customer = startCustomerApp(server, { historyPageSize: 100 })
   apps.push(customer)
   const { page, conversationId } = await readyChat(customer)
@@ -112,34 +112,39 @@ it('appending an incoming message costs the same setData bytes with 10 and with 
   await burst(conversationId, 10 - length(), '填充')
   await waitFor(() => length() === 10, '10 messages on the page')
 
-  /** The setData that rendered the agent's message `id`, appended at index `length()`. */
+  /** The setData that rendered the agent's message `id`: one path into the last block. */
   const appendOne = async (id: string): Promise<Record<string, unknown>> => {
     const index = length()
     const before = page.calls.length
     await agent.say(conversationId, '这是一条用来测量的消息', id)
     await waitFor(() => length() === index + 1, `message ${id} on the page`)
-    const calls = page.calls.slice(before).filter((call) => `messages[${index}]` in call)
+    const calls = page.calls.slice(before).filter((call) => Object.values(call).some((v) => (v as { id?: string } | null)?.id === id))
     expect(calls).toHaveLength(1)
     return calls[0]!
   }
+  const itemPath = (call: Record<string, unknown>) => Object.keys(call).find((k) => /^blocks\.\w+\[\d+\]$/.test(k))
 
   const at10 = await appendOne('probe-0001')
-  expect(Object.keys(at10).sort()).toEqual(['messages[10]', 'scrollInto'])
+  expect(Object.keys(at10).sort()).toEqual([itemPath(at10), 'count', 'scrollInto'].sort())
+  expect(itemPath(at10)).toMatch(/\[10\]$/)
 
-  // 989 more arrive live, as a burst: batched, and never the whole list.
+  // 1,039 more arrive live, as a burst: batched, and never the whole list.
   const before = page.calls.length
-  await burst(conversationId, 989, '消息')
-  await waitFor(() => length() === 1000, '1,000 messages on the page', 20_000)
-  const burstCalls = page.calls.slice(before).filter((call) => Object.keys(call).some((k) => k.startsWith('messages')))
-  expect(burstCalls.every((call) => !('messages' in call))).toBe(true)
-  expect(burstCalls.length).toBeLessThan(989)
+  await burst(conversationId, 900, '消息')
+  await burst(conversationId, 139, '又一条') // the agent's socket holds at most 1,000 unacked sends
+  await waitFor(() => length() === 1050, '1,050 messages on the page', 20_000)
+  const burstCalls = page.calls.slice(before)
+  expect(burstCalls.every((call) => !('blocks' in call))).toBe(true)
+  expect(burstCalls.length).toBeLessThan(1039)
+  // Each write holds at most one block's worth of messages.
+  expect(Math.max(...burstCalls.map(payloadBytes))).toBeLessThan(100 * 600)
 
-  const at1000 = await appendOne('probe-0002')
-  expect(Object.keys(at1000).sort()).toEqual(['messages[1000]', 'scrollInto'])
-  // Only the digits of the index differ: "messages[1000]" against "messages[10]" (the anchors, from same-length ids, are as long).
-  expect(payloadBytes(at1000) - payloadBytes(at10)).toBe(2)
-  expect({ ...(at1000['messages[1000]'] as object), id: '', anchor: '' }).toEqual({
-    ...(at10['messages[10]'] as object),
+  const at1050 = await appendOne('probe-0002')
+  expect(Object.keys(at1050).sort()).toEqual([itemPath(at1050), 'count', 'scrollInto'].sort())
+  // Only digits differ (the block id, the offset, the count): a few bytes, not the list.
+  expect(Math.abs(payloadBytes(at1050) - payloadBytes(at10))).toBeLessThan(8)
+  expect({ ...(at1050[itemPath(at1050)!] as object), id: '', anchor: '' }).toEqual({
+    ...(at10[itemPath(at10)!] as object),
     id: '',
     anchor: '',
   })
@@ -161,11 +166,12 @@ it('makes no setData while hidden, and one for everything that piled up when sho
   page.instance.onShow()
   expect(page.calls.length).toBe(before + 1)
   const shown = page.calls[before]!
-  expect(
-    Object.keys(shown)
-      .filter((k) => k.startsWith('messages'))
-      .sort(),
-  ).toEqual([0, 1, 2, 3, 4].map((i) => `messages[${start + i}]`).sort())
+  // Five paths into the blocks (the last one's free places, then a new block), never the whole list.
+  expect('blocks' in shown).toBe(false)
+  const written = Object.entries(shown)
+    .filter(([k]) => k.startsWith('blocks.'))
+    .flatMap(([, v]) => (Array.isArray(v) ? (v as Array<{ text?: string }>) : [v as { text?: string }]))
+  expect(written.map((m) => m.text)).toEqual([1, 2, 3, 4, 5].map((i) => `后台消息 ${i}`))
   expect(
     messagesOf(page)
       .slice(start)

@@ -2,12 +2,14 @@
  * Everything the chat page does, apart from being a `Component()`: binds the app-wide
  * service's socket state and the conversation client to page data, with `setData`
  * discipline:
- * - list changes become paths (`messages[n]`, `messages[i].status`) via `setDataPatch`;
+ * - the list is kept in page-sized blocks (`MessageBlocks`): a change becomes a path into its
+ *   block (`blocks.n0[12]`, `blocks.n0[3].status`), an older page one new block, so no
+ *   `setData` carries the whole history (WeChat refuses payloads over 1 MB);
  * - changes within `batchDelay` ms (a burst of pushes, a sync page) go out as one `setData`;
  * - nothing is sent while the page is hidden; `show()` sends what piled up, once.
  * Every listener and timer `load()` adds, `unload()` removes.
  */
-import { RATING_COMMENT_MAX_LENGTH, setDataPatch, systemClock } from '../../lib/chat/index'
+import { RATING_COMMENT_MAX_LENGTH, systemClock } from '../../lib/chat/index'
 import type {
   Clock,
   Conversation,
@@ -22,12 +24,17 @@ import type { ChatService } from '../../services/chat-service'
 import { chatNotice, chatTitle } from '../../utils/status-text'
 import type { ChosenImage, PageUi } from '../../utils/wx-ui'
 import type { MessageView, ViewContext } from './message-view'
-import { anchorOf, toViewPatch, toViews } from './message-view'
+import { MessageBlocks } from './message-blocks'
+import { anchorOf, timeLabelAt, toView } from './message-view'
 
 export const QUICK_REPLIES = ['订单什么时候发货？', '如何申请退款？', '修改收货地址', '发票怎么开？', '商品质量问题']
 
 export interface ChatPageData {
-  messages: MessageView[]
+  /** The messages in blocks: block id → views; `order` lists the ids, oldest first (see MessageBlocks). */
+  blocks: Record<string, MessageView[]>
+  order: string[]
+  /** Messages in all blocks. */
+  count: number
   /** The shared socket's state, for the connection banner. */
   connection: SocketState
   /** A conversation client is bound: the input is enabled. */
@@ -73,7 +80,9 @@ const NO_RATING: RatingView = { show: false, score: 0, done: false, sending: fal
 
 export function initialData(): ChatPageData {
   return {
-    messages: [],
+    blocks: {},
+    order: [],
+    count: 0,
     connection: 'idle',
     ready: false,
     loaded: false,
@@ -106,6 +115,8 @@ export interface ChatPageOptions {
   batchDelay?: number
   /** The batch timer and the time labels' now. Default: the global timers and Date.now. */
   clock?: Clock
+  /** Messages per block of the list (MessageBlocks). Default: the history page size, else 20. */
+  blockSize?: number
 }
 
 type PageData = Partial<ChatPageData> & Record<string, unknown>
@@ -115,6 +126,7 @@ export class ChatPageController {
   private readonly batchDelay: number
   private readonly clock: Clock
   private readonly context: ViewContext
+  private readonly blocks: MessageBlocks
   private session: CustomerSession | null = null
   private client: ConversationClient | null = null
   private pageSubs: Array<() => void> = []
@@ -158,6 +170,12 @@ export class ChatPageController {
       },
       imageSrc: (url) => service.imageSrc(url),
     }
+    const context = this.context
+    this.blocks = new MessageBlocks(
+      options.blockSize ?? service.config.historyPageSize ?? 20,
+      (messages, index) => toView(messages, index, context),
+      (messages, index) => timeLabelAt(messages, index, context.now),
+    )
   }
 
   /** onLoad: subscribe, render what is known, open (or reuse) my conversation. */
@@ -480,7 +498,7 @@ export class ChatPageController {
     this.unread = messages.length > 0
     Object.assign(this.pending, stateData(client.state), {
       ready: true,
-      messages: toViews(messages, this.context),
+      ...this.blocks.reset(messages),
       typing: client.peerTyping !== null,
       scrollInto: anchorAt(messages, messages.length - 1),
     })
@@ -544,7 +562,7 @@ export class ChatPageController {
       const changes = this.changes
       this.changes = []
       const messages = client.messages
-      Object.assign(data, toViewPatch(setDataPatch(changes, messages), messages, this.context))
+      Object.assign(data, this.blocks.apply(changes, messages))
       const follow = this.followNewest || this.sentSince
       const target = scrollTarget(changes, messages, follow)
       if (target !== null && !('scrollInto' in data)) data.scrollInto = target
