@@ -9,7 +9,10 @@ import { checkCloseArgs } from './close-args'
 import { CloseCodes, PING, isAck, isFrame, isReply } from './protocol'
 import { Outbox } from './outbox'
 import { SendQueue, type Push } from './send-queue'
-import { WebSocketTransport, type Link, type LinkEvents, type Transport, type TransportName } from './transports'
+import { WebSocketTransport, type Link, type LinkEvents, type TransportName } from './transports'
+import { PollingLink, PollingTransport, type Detached } from './transports/polling'
+import { UpgradeProbe, refusedUpgrade } from './transports/polling-switch'
+import { UPGRADE_FRAME } from './protocol/polling'
 import type {
   AckFrame,
   ChatSocketEvents,
@@ -50,8 +53,15 @@ export class ChatSocket {
   private readonly connectTimer: TimerSlot
   private readonly uptimeTimer: TimerSlot
   private _state: SocketState = 'idle'
+  private readonly websocket: WebSocketTransport
+  /** Null unless `transports` has 'polling'. */
+  private readonly polling: PollingTransport | null
   /** The transport links are dialed with. */
-  private readonly transportInUse: Transport
+  private current: TransportName
+  /** WebSocket connect attempts failed in a row (the fallback to polling counts them). */
+  private wsFailures = 0
+  /** While on polling with 'websocket' allowed: the probes that upgrade back. */
+  private readonly probe: UpgradeProbe | null
   private link: Link | null = null
   /** Bumped whenever a link is abandoned: callbacks from older links are ignored (SocketTask has no off*). */
   private generation = 0
@@ -88,7 +98,21 @@ export class ChatSocket {
     this.retryTimer = new TimerSlot(clock)
     this.connectTimer = new TimerSlot(clock)
     this.uptimeTimer = new TimerSlot(clock)
-    this.transportInUse = new WebSocketTransport(this.o.connectSocket, this.o.passThrough)
+    this.websocket = new WebSocketTransport(this.o.connectSocket, this.o.passThrough)
+    const { transports, request } = this.o
+    this.current = transports[0] ?? 'websocket'
+    this.polling = request && new PollingTransport(request, this.o.pollingUrl, this.o.passThrough.timeout)
+    this.probe =
+      this.polling && transports.includes('websocket')
+        ? new UpgradeProbe(this.websocket, clock, this.o.probeInterval, this.o.passThrough.timeout, {
+            target: (done) =>
+              resolveBoth(this.o.url, this.o.header, (err, url, header) =>
+                done(err === undefined && typeof url === 'string' && url ? { url, ...(header && { header }) } : null),
+              ),
+            isCurrent: (poll) => this.ready && this.link === poll,
+            upgrade: (ws, detached) => this.upgraded(ws, detached),
+          })
+        : null
     this.heartbeat = heartbeat
       ? new Heartbeat(heartbeat.interval, heartbeat.timeout, clock, {
           ping: () => this.transmitRaw(PING),
@@ -114,9 +138,9 @@ export class ChatSocket {
     return this._state
   }
 
-  /** The transport links are made with: `'websocket'`. */
+  /** The transport links are made with: `'websocket'`, or `'polling'` after a fallback (the `transport` event says when it changes). */
   get transport(): TransportName {
-    return this.transportInUse.name
+    return this.current
   }
 
   /** Number of sends waiting for the link or for their ack. */
@@ -220,17 +244,14 @@ export class ChatSocket {
 
   // ── connecting ────────────────────────────────────────────────────────────
 
-  private dial(): void {
-    const gen = ++this.generation
-    this.dialing = true
-    this.retryTimer.clear()
+  /** The callbacks of the link of generation `gen`: each checks it first, so a late one from an abandoned link is ignored. */
+  private linkEvents(gen: number): LinkEvents {
     const failed = (reason: string, cause?: unknown): void => {
       if (gen !== this.generation) return
       this.emit('error', this.error('CONNECT_FAILED', `connect failed: ${reason}`, cause))
       this.drop(1006, reason)
     }
-    // Every callback of this link checks its generation first: a late one from an abandoned link is ignored.
-    const events: LinkEvents = {
+    return {
       open: () => gen === this.generation && this.opened(),
       message: (data) => gen === this.generation && this.received(data),
       close: (code, reason) => gen === this.generation && this.lost(code, reason),
@@ -238,11 +259,20 @@ export class ChatSocket {
       failed,
       sendFailed: (cause) => gen === this.generation && this.sendFailed(cause),
     }
+  }
+
+  private dial(): void {
+    const gen = ++this.generation
+    this.dialing = true
+    this.retryTimer.clear()
+    const events = this.linkEvents(gen)
+    const failed = (reason: string, cause?: unknown): void => events.failed(reason, cause)
     resolveBoth(this.o.url, this.o.header, (err, url, header) => {
       if (gen !== this.generation) return
       if (err !== undefined) return failed('the url or header function failed', err)
       if (typeof url !== 'string' || url.length === 0) return failed('the url function gave no string')
-      const link = this.transportInUse.connect({ url, ...(header !== undefined && { header }) }, events)
+      const transport = this.current === 'polling' && this.polling ? this.polling : this.websocket
+      const link = transport.connect({ url, ...(header !== undefined && { header }) }, events)
       if (link === null) return
       if (gen !== this.generation) return link.close(1000, '')
       this.link = link
@@ -257,6 +287,8 @@ export class ChatSocket {
     this.queue.setOpen(true)
     this.heartbeat?.start()
     if (this.o.reconnect) this.uptimeTimer.set(() => (this.attempt = 0), this.o.reconnect.minUptime)
+    if (this.link instanceof PollingLink) this.probe?.start(this.link)
+    else this.wsFailures = 0
     // Replay before the state says open, so a send made in an open/state handler queues behind.
     const gen = this.generation
     for (const push of this.queue.unsent()) {
@@ -281,6 +313,7 @@ export class ChatSocket {
   /** The current link is gone. Recover: reconnect with backoff, or close for good. */
   private lost(code: number, reason: string): void {
     const wasOpen = this.ready
+    if (!wasOpen) this.attemptFailed(reason)
     this.abandon()
     this.queue.markAllUnsent()
     const willReconnect = this.o.reconnect !== false && this.attempt < this.o.reconnect.maxAttempts
@@ -301,7 +334,46 @@ export class ChatSocket {
     this.heartbeat?.stop()
     this.connectTimer.clear()
     this.uptimeTimer.clear()
+    this.probe?.stop()
     if (link && code !== undefined) link.close(code, reason)
+  }
+
+  // ── transports ────────────────────────────────────────────────────────────
+
+  /** A WebSocket attempt failed before it opened: after `fallbackAfter` in a row, or at once when the network refused the upgrade, dial polling. */
+  private attemptFailed(reason: string): void {
+    if (this.current !== 'websocket' || this.polling === null) return
+    if (++this.wsFailures >= this.o.fallbackAfter || refusedUpgrade(reason)) this.switchTo('polling')
+  }
+
+  private switchTo(to: TransportName): void {
+    const from = this.current
+    if (from === to) return
+    this.current = to
+    this.wsFailures = 0
+    this.emit('transport', { from, to })
+  }
+
+  /**
+   * A probe opened and the polling link handed over: the WebSocket is the link now. The
+   * upgrade frame says the last seq received by polling (the server sends what came after it
+   * on the WebSocket), then the frames not posted go out on it, in order. When the POST in
+   * flight failed, what it carried may be lost: every unanswered send goes again (the server
+   * deduplicates by id). The state stays open: no close, no open event.
+   */
+  private upgraded(ws: Link, detached: Detached): LinkEvents {
+    const gen = ++this.generation
+    this.link = ws
+    ws.send(JSON.stringify({ type: UPGRADE_FRAME, ack: detached.lastSeq }))
+    if (detached.ok) {
+      for (const u of detached.unsent) ws.send(u.data, u.sent)
+    } else {
+      this.queue.markAllUnsent()
+      for (const push of this.queue.unsent()) this.transmit(push)
+    }
+    this.switchTo('websocket')
+    this.heartbeat?.start()
+    return this.linkEvents(gen)
   }
 
   private scheduleRetry(): void {

@@ -2,6 +2,9 @@ import { systemClock } from './clock'
 import { createIdGenerator } from './ids'
 import { jsonCodec } from './protocol'
 import { detectPlatform, PLATFORM_GLOBALS } from './platform'
+import type { TransportName } from './transports/transport'
+import type { RequestFn } from './transports/polling-request'
+import type { PollingUrl } from './transports/polling'
 import type {
   ChatSocketOptions,
   Clock,
@@ -27,6 +30,9 @@ export const DEFAULTS = {
   reconnect: { minDelay: 1000, maxDelay: 30000, factor: 2, jitter: 0.5, maxAttempts: Infinity, minUptime: 5000 },
   queue: { maxSize: 1000, sendTimeout: 15000, offlineTimeout: 86_400_000 },
   persist: { key: 'chat-socket.outbox', maxEntries: 100, maxBytes: 262_144 },
+  transports: ['websocket'],
+  fallbackAfter: 3,
+  probeInterval: 30_000,
 } as const
 
 export interface ResolvedPersist {
@@ -53,10 +59,16 @@ export interface ResolvedOptions {
   clock: Clock
   /** null: no outbox. */
   persist: ResolvedPersist | null
+  transports: TransportName[]
+  fallbackAfter: number
+  /** null unless `transports` has 'polling'. */
+  request: RequestFn | null
+  pollingUrl: PollingUrl | undefined
+  probeInterval: number
 }
 
 const KNOWN =
-  'url header protocols tcpNoDelay perMessageDeflate timeout connectSocket autoConnect heartbeat reconnect queue ack lifecycle codec generateId random clock persist'.split(
+  'url header protocols tcpNoDelay perMessageDeflate timeout connectSocket autoConnect heartbeat reconnect queue ack lifecycle codec generateId random clock persist transports fallbackAfter request pollingUrl probeInterval'.split(
     ' ',
   )
 
@@ -182,6 +194,36 @@ export function hasFunctions<T>(name: string, value: unknown, keys: string): T {
   return value as T
 }
 
+function resolveTransports(o: Record<string, unknown>): Pick<ResolvedOptions, 'transports' | 'request' | 'pollingUrl'> {
+  const t = o.transports ?? DEFAULTS.transports
+  if (!Array.isArray(t) || t.length === 0 || t.some((x, i) => (x !== 'websocket' && x !== 'polling') || t.indexOf(x) !== i)) {
+    fail('transports', "must be a non-empty array of 'websocket' and 'polling', each at most once")
+  }
+  const transports = t as TransportName[]
+  let request: RequestFn | null = null
+  if (transports.includes('polling')) {
+    let given = o.request
+    if (given === undefined) {
+      // The platform's own request (wx.request and those of its shape).
+      const platform = detectPlatform()
+      const api = platform && ((globalThis as Record<string, unknown>)[platform.name] as { request?: unknown })
+      if (!api || typeof api.request !== 'function')
+        fail('request', "is required for 'polling' outside a mini-program: e.g. createFetchRequest()")
+      given = (api.request as RequestFn).bind(api)
+    }
+    request = fn<RequestFn>('request', given)
+  }
+  const pollingUrl = o.pollingUrl
+  if (
+    pollingUrl !== undefined &&
+    typeof pollingUrl !== 'function' &&
+    !(typeof pollingUrl === 'string' && /^https?:\/\//i.test(pollingUrl))
+  ) {
+    fail('pollingUrl', 'must be an http(s):// URL or a function of the socket URL giving one')
+  }
+  return { transports, request, pollingUrl: pollingUrl as PollingUrl | undefined }
+}
+
 /** Validates user options once, at construction, and merges them over DEFAULTS. */
 export function resolveOptions(options: ChatSocketOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('ChatSocket: options must be an object with at least a url')
@@ -227,5 +269,8 @@ export function resolveOptions(options: ChatSocketOptions): ResolvedOptions {
     random,
     clock,
     persist: resolvePersist(o.persist),
+    ...resolveTransports(o),
+    fallbackAfter: o.fallbackAfter === undefined ? DEFAULTS.fallbackAfter : num('fallbackAfter', o.fallbackAfter, 1, INT),
+    probeInterval: o.probeInterval === undefined ? DEFAULTS.probeInterval : num('probeInterval', o.probeInterval, 0, ABOVE),
   }
 }

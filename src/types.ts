@@ -2,6 +2,9 @@ import type { Clock } from './clock'
 import type { SocketError } from './errors'
 import type { OutboxStorage } from './outbox'
 import type { AckFrame, Codec, ErrorBody, Frame, ReplyFrame } from './protocol'
+import type { TransportName } from './transports/transport'
+import type { RequestFn } from './transports/polling-request'
+import type { PollingUrl } from './transports/polling'
 
 export type { AckFrame, Codec, ErrorBody, Frame, ReplyFrame }
 
@@ -58,6 +61,8 @@ export type ChatSocketEvents = {
   state: { from: SocketState; to: SocketState }
   message: Frame
   error: SocketError
+  /** The socket switched transports: fell back to polling, or upgraded back to WebSocket. */
+  transport: { from: TransportName; to: TransportName }
 }
 
 export type Resolvable<T> = T | (() => T | Promise<T>)
@@ -178,6 +183,20 @@ export interface ChatSocketOptions {
    * false`), and only text frames. Default false.
    */
   persist?: boolean | PersistOptions
+  /**
+   * The transports to use, in order of preference: `['websocket', 'polling']` falls back to
+   * HTTP long-polling when WebSocket fails `fallbackAfter` connects in a row (or the network
+   * refuses the upgrade), and upgrades back when a probe opens. Default `['websocket']`.
+   */
+  transports?: TransportName[]
+  /** WebSocket connect attempts that fail in a row before falling back to polling. Default 3. */
+  fallbackAfter?: number
+  /** `wx.request` or one of its shape (`createFetchRequest()` in browsers and Node), for polling. Default the global `wx.request`. */
+  request?: RequestFn
+  /** Where to poll: a URL or a function of the socket URL. Default the socket URL with ws: → http:, wss: → https:. */
+  pollingUrl?: PollingUrl
+  /** ms between WebSocket probes while on polling (when `transports` has 'websocket'). Default 30000. */
+  probeInterval?: number
 }
 
 export interface SendOptions {
