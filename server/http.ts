@@ -126,6 +126,7 @@ export async function registerHttp(app: FastifyInstance, deps: HttpDeps): Promis
   app.post<{ Body: { code: string } }>(
     '/api/login',
     {
+      config: { rateLimit: perAddress('customer logins from this address', options.limits.customerLogins) },
       schema: {
         body: {
           type: 'object',

@@ -50,6 +50,12 @@ export class Hub implements Presence {
     return Promise.resolve(this.localAgentIds())
   }
 
+  /** How many connections the user has open here. */
+  countOf(userId: string): number {
+    const held = this.byUser.get(userId)
+    return held === undefined ? 0 : held instanceof Set ? held.size : 1
+  }
+
   connections(): Connection[] {
     return [...this.all]
   }

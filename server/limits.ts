@@ -11,12 +11,21 @@ export interface LimitsOptions {
    * reconnect from. Default 4 MiB: a full `sync` page of the longest texts is about 1.3 MB.
    */
   socketBufferedBytes?: number
+  /** Open sockets per customer; one more is closed with TOO_MANY_SOCKETS (4010). Default 3: a mini-program needs one. */
+  customerSockets?: number
+  /** Open sockets per agent. Default 10: a console in a few tabs. */
+  agentSockets?: number
+  /** Customer logins per client IP: at most `burst` per `burst / rate` seconds. Default 30 a minute. */
+  customerLogins?: { rate: number; burst: number }
 }
 
 export type ResolvedLimits = Required<LimitsOptions>
 
 export const LIMIT_DEFAULTS: ResolvedLimits = {
   socketBufferedBytes: 4 * 1024 * 1024,
+  customerSockets: 3,
+  agentSockets: 10,
+  customerLogins: { rate: 0.5, burst: 30 },
 }
 
 /** ms a socket closed for reading too slowly has to read its close frame before it is cut. */
@@ -26,13 +35,13 @@ const Integer = (minimum: number) => Type.Integer({ minimum, maximum: Number.MAX
 
 export const LimitsSchema = Type.Object({
   socketBufferedBytes: Type.Optional(Integer(1024)),
+  customerSockets: Type.Optional(Integer(1)),
+  agentSockets: Type.Optional(Integer(1)),
+  customerLogins: Type.Optional(Type.Object({ rate: Type.Number({ exclusiveMinimum: 0 }), burst: Integer(1) })),
 })
 
 export function resolveLimits(limits: LimitsOptions | undefined): ResolvedLimits {
-  const resolved = { ...LIMIT_DEFAULTS }
-  for (const key of Object.keys(LIMIT_DEFAULTS) as Array<keyof ResolvedLimits>) {
-    const value = limits?.[key]
-    if (value !== undefined) resolved[key] = value
-  }
-  return resolved
+  const resolved: Record<string, unknown> = { ...LIMIT_DEFAULTS }
+  for (const [key, value] of Object.entries(limits ?? {})) if (value !== undefined && key in LIMIT_DEFAULTS) resolved[key] = value
+  return resolved as ResolvedLimits
 }

@@ -121,6 +121,10 @@ export class SocketHandler {
   accept(ws: WebSocket, request: IncomingMessage | null, user: User): void {
     const { hub, chat, options } = this.deps
     if (this.closing) return ws.close(CloseCodes.GOING_AWAY, 'server shutting down')
+    // WebSockets only: polling sessions (request null) are server/polling.ts's to bound.
+    const cap = user.role === 'agent' ? options.limits.agentSockets : options.limits.customerSockets
+    if (request !== null && hub.countOf(user.id) >= cap)
+      return ws.close(CloseCodes.TOO_MANY_SOCKETS, `at most ${cap} sockets per ${user.role}`)
     // The connection's fields on each line through the shared logger (no pino child kept per socket).
     const log = new ConnLog(this.deps.log, { conn: this.nextId, user: user.id, role: user.role })
     const limiter = new TokenBucket(options.rateLimit.rate, options.rateLimit.burst)

@@ -73,6 +73,8 @@ export function runChildIfAsked(): boolean {
         demoAgent: { password: AGENT_PASSWORD },
         // The per-connection limit (20/s) is for people; one bench agent answers every customer.
         rateLimit: { rate: 1e6, burst: 1e6 },
+        // Every bench customer logs in from 127.0.0.1.
+        limits: { customerLogins: { rate: 1e6, burst: 1e6 } },
         shutdownTimeout: 0,
         // BENCH_GROUP_COMMIT=0: a commit per transaction (the comparison in bench/server-roundtrip.ts --compare-commit).
         sqliteGroupCommit: process.env.BENCH_GROUP_COMMIT !== '0',

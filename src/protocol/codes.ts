@@ -24,6 +24,8 @@ export const CloseCodes = {
   TOKEN_REFUSED: 4001,
   /** Server: the socket read its frames too slowly (too much was waiting unsent for it). Reconnect with backoff, then sync. */
   SLOW_READER: 4009,
+  /** Server: the user already has as many sockets open as the server allows (3 per customer, 10 per agent). Reconnect with backoff. */
+  TOO_MANY_SOCKETS: 4010,
 } as const
 
 export type CloseCode = (typeof CloseCodes)[keyof typeof CloseCodes]
