@@ -15,6 +15,8 @@ module.exports = {
         '<rootDir>/test/socket.io/**/*.test.ts',
         // HTTP long-polling: the server endpoint, PollingTransport, fallback and upgrade.
         '<rootDir>/test/polling/**/*.test.ts',
+        // Issue 9: property tests (fast-check) and fuzzing of the decoder and the frame handlers.
+        '<rootDir>/test/{property,fuzz}/**/*.test.ts',
       ],
     },
     {
