@@ -7,6 +7,8 @@ import type { ChatSocket } from 'miniprogram-chat-socket'
 import { ApiError, login, tokenRefused, uploadImage, type FetchFn } from './api'
 import { AuthStore, isExpired, type AgentAuth } from './auth-store'
 import { connectAgent } from './connection'
+import { CannedStore } from './canned-store'
+import { DeskApi } from './desk-api'
 import { Drafts } from './drafts'
 import { clear, type View } from './dom'
 import { ERROR_TEXT, TITLE, errorText } from './strings'
@@ -16,6 +18,8 @@ import { WorkspaceView } from './views/workspace-view'
 export interface AppOptions {
   root: HTMLElement
   storage: Storage
+  /** Settings kept across sessions (the notification sound). Default: `storage`. */
+  settings?: Storage
   fetch: FetchFn
 }
 
@@ -77,7 +81,11 @@ export class App {
     const socket = connectAgent(auth.token)
     const desk = new AgentDesk({ socket })
     const drafts = new Drafts(this.options.storage, auth.user.id)
+    const api = new DeskApi(this.options.fetch, auth.token)
     const view = new WorkspaceView({
+      api,
+      canned: new CannedStore(api),
+      settings: this.options.settings ?? this.options.storage,
       desk,
       socket,
       drafts,

@@ -3,4 +3,4 @@ import { App } from './app'
 
 const root = document.getElementById('app')
 if (root === null) throw new Error('agent console: no #app element')
-new App({ root, storage: window.sessionStorage, fetch: (input, init) => window.fetch(input, init) }).start()
+new App({ root, storage: window.sessionStorage, settings: window.localStorage, fetch: (input, init) => window.fetch(input, init) }).start()
