@@ -49,7 +49,12 @@ export class Heartbeat {
   /** Any frame arrived. Called for every frame, so it only records. */
   seen(): void {
     this.lastSeen = this.clock.now()
-    this.awaiting = false
+    if (this.awaiting) {
+      this.awaiting = false
+      // Answered: the next check is a whole interval of silence away. No wake-up at the deadline
+      // just to find the answer came (on a phone, a timer firing is a wake-up: issue 15).
+      this.timer.set(() => this.check(), this.interval)
+    }
   }
 
   /** Check the link now: ping and expect a frame within `timeout`. */

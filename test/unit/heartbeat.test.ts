@@ -84,3 +84,25 @@ describe('Heartbeat', () => {
     expect(hooks.ping).not.toHaveBeenCalled()
   })
 })
+
+describe('Heartbeat wake-ups', () => {
+  beforeEach(() => jest.useFakeTimers())
+  afterEach(() => jest.useRealTimers())
+
+  it('fires one timer per ping on an idle link whose pings are answered (about 144 an hour at 25 s)', () => {
+    let fired = 0
+    const clock = {
+      now: () => Date.now(),
+      setTimeout: (fn: () => void, ms: number) => setTimeout(() => (fired++, fn()), ms),
+      clearTimeout: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    }
+    let pings = 0
+    // The pong comes back 50 ms after each ping (on a timer the count leaves out: it is the server's).
+    const ping = () => void (pings++, setTimeout(() => hb.seen(), 50))
+    const hb: Heartbeat = new Heartbeat(25_000, 10_000, clock, { ping, dead: jest.fn() })
+    hb.start()
+    jest.advanceTimersByTime(3_600_000)
+    expect(pings).toBe(143) // 3,600 s / 25.05 s
+    expect(fired).toBe(pings)
+  })
+})
