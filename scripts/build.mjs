@@ -154,7 +154,12 @@ function privateNames(dir, include = () => true) {
     }
   }
   walk(dir)
-  const names = [...privates].filter((n) => !publicWords.has(n)).sort()
+  // A name the platform's own objects have (Math.round, Date.now, …) is never renamed: mangleProps renames every `.name`.
+  const builtins = [Math, JSON, Object, Number, String, Array, Promise, Date, globalThis].concat(
+    [Object, Array, String, Number, Promise, Date, Map, Set, Function, Error, RegExp, ArrayBuffer].map((c) => c.prototype),
+  )
+  const builtin = (n) => builtins.some((o) => n in o)
+  const names = [...privates].filter((n) => !publicWords.has(n) && !builtin(n)).sort()
   return new RegExp(`^(?:${names.join('|')})$`)
 }
 
