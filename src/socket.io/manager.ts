@@ -4,7 +4,8 @@ import { createEmitter, type Emitter } from '../emitter'
 import { ErrorCodes, SocketError } from '../errors'
 import { bindLifecycle } from '../lifecycle'
 import { CloseCodes } from '../protocol'
-import { WebSocketTransport, type Link, type LinkEvents, type Transport } from '../transports'
+import { WebSocketTransport, type Link, type LinkEvents, type Transport, type TransportName } from '../transports'
+import { EnginePollingTransport } from './engine-polling'
 import { decodeEnginePacket, encodeEnginePacket, type EngineHandshake } from './engine-packet'
 import { QUERY_FLAG } from './exactly-once'
 import { PacketDecoder, encodePacket, type Packet } from './packet'
@@ -38,6 +39,8 @@ export type ManagerEvents = {
   reconnect: number
   /** `reconnect.maxAttempts` used up: no more attempts until `connect()`. */
   reconnect_failed: void
+  /** The transport changed (WebSocket failed `fallbackAfter` times in a row: polling). */
+  transport: TransportName
 }
 
 /** What the manager needs from a namespace socket it carries. */
@@ -66,7 +69,11 @@ const ABANDONED = CloseCodes.ABANDONED
  */
 export class Manager {
   private readonly emitter: Emitter<ManagerEvents>
-  private readonly transport: Transport
+  /** The transports in the order of the `transports` option; `current` is the one dialed. */
+  private readonly transports: Transport[]
+  private current = 0
+  /** Failed WebSocket attempts in a row. */
+  private wsFailures = 0
   private readonly sinks = new Map<string, NamespaceSink>()
   /** Namespaces a socket was made for on this link (a second `io()` to one of them gets its own link). */
   readonly claimed = new Set<string>()
@@ -100,7 +107,11 @@ export class Manager {
           throw err
         }, 0),
     })
-    this.transport = new WebSocketTransport(opts.connectSocket, opts.passThrough)
+    this.transports = opts.transports.map((name) =>
+      name === 'websocket'
+        ? new WebSocketTransport(opts.connectSocket, opts.passThrough)
+        : new EnginePollingTransport(opts.request!, opts.timeout),
+    )
     this.retryTimer = new TimerSlot(clock)
     this.connectTimer = new TimerSlot(clock)
     this.pingTimer = new TimerSlot(clock)
@@ -109,6 +120,11 @@ export class Manager {
 
   get state(): ManagerState {
     return this._state
+  }
+
+  /** The transport links are dialed with: `'websocket'` or `'polling'`. */
+  get transport(): TransportName {
+    return this.transports[this.current]!.name
   }
 
   /** The Engine.IO session id of the current link, or undefined. */
@@ -202,7 +218,10 @@ export class Manager {
     }
     const { origin, opts } = this
     const url = engineUrl(origin, opts.path, opts.query, `${QUERY_FLAG}=1`)
-    const link = this.transport.connect({ url, ...(opts.extraHeaders !== undefined && { header: opts.extraHeaders }) }, events)
+    const link = this.transports[this.current]!.connect(
+      { url, ...(opts.extraHeaders !== undefined && { header: opts.extraHeaders }) },
+      events,
+    )
     if (link === null || gen !== this.generation) return
     this.link = link
     this.connectTimer.set(() => failed('connect timeout'), opts.timeout)
@@ -247,6 +266,7 @@ export class Manager {
     if (this._state !== 'opening') return
     this.connectTimer.clear()
     this.handshakeData = data
+    if (this.transport === 'websocket') this.wsFailures = 0
     this.setState('open')
     this.armPing()
     if (this.opts.reconnect) this.uptimeTimer.set(() => (this.attempt = 0), this.opts.reconnect.minUptime)
@@ -309,6 +329,12 @@ export class Manager {
     this.abandon()
     link?.close(ABANDONED, 'connect failed')
     this.emit('error', error)
+    // WebSocket refused `fallbackAfter` times in a row (a proxy that drops upgrades): the next transport.
+    if (this.transport === 'websocket' && this.current + 1 < this.transports.length && ++this.wsFailures >= this.opts.fallbackAfter) {
+      this.current++
+      this.wsFailures = 0
+      this.emit('transport', this.transport)
+    }
     for (const sink of [...this.sinks.values()]) sink.linkFailed(error)
     if (this.sinks.size > 0) this.scheduleRetry(true, `${error.message}, and no attempts are left`)
   }
@@ -398,6 +424,8 @@ export class Manager {
     this.unbindLifecycle = null
     this.wasOpen = false
     this.attemptsSinceOpen = 0
+    this.current = 0
+    this.wsFailures = 0
     this.setState('idle')
   }
 

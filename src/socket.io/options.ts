@@ -2,6 +2,7 @@ import { systemClock } from '../clock'
 import {
   ABOVE,
   DEFAULTS as SOCKET_DEFAULTS,
+  INT,
   bool,
   fn,
   hasFunctions,
@@ -10,6 +11,7 @@ import {
   resolveQueue,
   resolveReconnect,
 } from '../options'
+import type { RequestFn } from '../transports/polling-request'
 import { encodeQuery } from './url'
 import type { Clock, ConnectSocket, LifecycleHost, QueueOptions, ReconnectOptions } from '../types'
 
@@ -48,6 +50,16 @@ export interface ManagerOptions {
   random?: () => number
   /** Makes idempotency keys. Default: a per-socket random prefix and a counter. */
   generateId?: () => string
+  /**
+   * Engine.IO transports in the order tried: `['websocket']` (default), `['websocket', 'polling']`
+   * (fall back to HTTP long-polling after `fallbackAfter` failed WebSocket attempts in a row),
+   * or `['polling']`.
+   */
+  transports?: Array<'websocket' | 'polling'>
+  /** Failed WebSocket connect attempts in a row before polling is used. Default 3. */
+  fallbackAfter?: number
+  /** For polling: `wx.request`'s shape. Default the global `wx.request`; `createFetchRequest()` in browsers and Node. */
+  request?: RequestFn
 }
 
 /** Options of one namespace socket. */
@@ -64,6 +76,8 @@ export const IO_DEFAULTS = {
   multiplex: true,
   autoConnect: true,
   timeout: 20000,
+  transports: ['websocket'] as ReadonlyArray<'websocket' | 'polling'>,
+  fallbackAfter: 3,
   reconnect: SOCKET_DEFAULTS.reconnect,
   queue: SOCKET_DEFAULTS.queue,
 } as const
@@ -82,10 +96,14 @@ export interface ResolvedManagerOptions {
   clock: Clock
   random: () => number
   generateId: (() => string) | undefined
+  transports: Array<'websocket' | 'polling'>
+  fallbackAfter: number
+  /** null when polling is not among the transports. */
+  request: RequestFn | null
 }
 
 const KNOWN =
-  'path query extraHeaders forceNew multiplex autoConnect timeout connectSocket reconnect queue lifecycle tcpNoDelay perMessageDeflate clock random generateId auth'.split(
+  'path query extraHeaders forceNew multiplex autoConnect timeout connectSocket reconnect queue lifecycle tcpNoDelay perMessageDeflate clock random generateId auth transports fallbackAfter request'.split(
     ' ',
   )
 
@@ -97,7 +115,6 @@ const RENAMED: Record<string, string> = {
   reconnectionDelayMax: 'reconnect.maxDelay',
   randomizationFactor: 'reconnect.jitter',
   ackTimeout: 'queue.sendTimeout',
-  transports: 'nothing yet: WebSocket only',
 }
 
 function fail(name: string, what: string, range = false): never {
@@ -145,7 +162,32 @@ export function resolveIoOptions(options: IoOptions): ResolvedManagerOptions & {
     fail('path', `must be a string starting with "/", got ${typeof path === 'string' ? path : typeof path}`)
   if (o.query !== undefined) stringRecord('query', o.query, true)
   if (o.extraHeaders !== undefined) stringRecord('extraHeaders', o.extraHeaders, false)
+  const transports = (o.transports ?? IO_DEFAULTS.transports) as unknown
+  if (
+    !Array.isArray(transports) ||
+    transports.length === 0 ||
+    transports.some((t) => t !== 'websocket' && t !== 'polling') ||
+    new Set(transports).size !== transports.length
+  ) {
+    fail('transports', "must be a non-empty array of 'websocket' and/or 'polling', each once")
+  }
+  const list = transports as Array<'websocket' | 'polling'>
+  let request: RequestFn | null = null
+  if (list.includes('polling')) {
+    const wx = (globalThis as { wx?: { request?: RequestFn } }).wx
+    const r = o.request ?? (typeof wx?.request === 'function' ? wx.request.bind(wx) : undefined)
+    if (typeof r !== 'function') fail('request', "is required for 'polling' outside WeChat (e.g. createFetchRequest())")
+    request = r as RequestFn
+  } else if (o.request !== undefined) {
+    asIo(() => fn('request', o.request))
+  }
+  const fallbackAfter =
+    o.fallbackAfter === undefined ? IO_DEFAULTS.fallbackAfter : asIo(() => num('fallbackAfter', o.fallbackAfter, 1, INT))
   let connectSocket = o.connectSocket
+  if (connectSocket === undefined && !list.includes('websocket'))
+    connectSocket = () => {
+      throw new Error('no WebSocket transport')
+    }
   if (connectSocket === undefined) {
     const wx = (globalThis as { wx?: { connectSocket?: ConnectSocket } }).wx
     if (typeof wx?.connectSocket !== 'function')
@@ -174,5 +216,8 @@ export function resolveIoOptions(options: IoOptions): ResolvedManagerOptions & {
     clock,
     random: o.random === undefined ? Math.random : asIo(() => fn<() => number>('random', o.random)),
     generateId: o.generateId === undefined ? undefined : asIo(() => fn<() => string>('generateId', o.generateId)),
+    transports: list,
+    fallbackAfter,
+    request,
   }
 }

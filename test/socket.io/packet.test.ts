@@ -7,6 +7,7 @@ import { Decoder, Encoder, PacketType } from 'socket.io-parser'
 import { decodePacket as eioDecode, encodePacket as eioEncode } from 'engine.io-parser'
 import { PacketDecoder, PacketTypes, decodePacketText, encodePacket, type Packet } from '../../src/socket.io/packet'
 import { decodeEnginePacket, encodeEnginePacket } from '../../src/socket.io/engine-packet'
+import { fromBase64, toBase64 } from '../../src/socket.io/base64'
 
 function theirDecode(messages: Array<string | ArrayBuffer>): unknown[] {
   const decoder = new Decoder()
@@ -136,5 +137,21 @@ describe('Engine.IO packets', () => {
     ['0null', /lacks sid/],
   ])('malformed engine packet %j throws', (text, message) => {
     expect(() => decodeEnginePacket(text)).toThrow(message)
+  })
+})
+
+describe('base64 (polling binary packets)', () => {
+  test('round trips every length 0–40 and agrees with Buffer', () => {
+    for (let n = 0; n <= 40; n++) {
+      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 97 + n * 31) & 255)
+      const text = toBase64(bytes.buffer)
+      expect(text).toBe(Buffer.from(bytes).toString('base64'))
+      expect([...new Uint8Array(fromBase64(text))]).toEqual([...bytes])
+    }
+  })
+
+  test('refuses what is not base64', () => {
+    expect(() => fromBase64('abc')).toThrow(/multiple of 4/)
+    expect(() => fromBase64('ab!d')).toThrow(/unexpected/)
   })
 })

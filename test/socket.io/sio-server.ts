@@ -34,9 +34,12 @@ export async function startSioServer(setup: (io: Server) => void, options: Parti
     url: `http://127.0.0.1:${port}`,
     async stop() {
       const io = server.io
-      await new Promise<void>((resolve) => {
+      const closed = new Promise<void>((resolve) => {
         void io.close(() => resolve())
       })
+      // As a process that stops: keep-alive HTTP connections (polling) end with it.
+      http.closeAllConnections()
+      await closed
     },
     async restart() {
       await server.stop()
