@@ -8,6 +8,9 @@ const esmPackages = ['content-disposition']
 
 /** The transform, ignore pattern and module mapping of a TypeScript project. */
 const common = {
+  // CI machines are shared and loaded: tests wait for events, never for time, so a slow run
+  // must not fail on jest's 5 s default.
+  testTimeout: 60_000,
   transform: {
     '^.+\\.ts$': tsJest,
     [`/node_modules/(${esmPackages.join('|')})/.+\\.js$`]: [
