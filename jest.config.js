@@ -1,12 +1,32 @@
 /** @type {import('jest').Config} */
 const { common } = require('./test/jest-common')
 
+// The server suite again on PostgreSQL (test/helpers/test-database.ts), when there is one to use.
+// .ci/run starts one and sets TEST_DATABASE_URL; without it the project is left out, and said so.
+const pgProjects = []
+if (process.env.TEST_DATABASE_URL) {
+  pgProjects.push({
+    ...common,
+    displayName: 'server-pg',
+    testEnvironment: 'node',
+    testMatch: ['<rootDir>/test/server/**/*.test.ts'],
+    // SQLite's own file format, migrations, pragmas and file modes; the PostgreSQL store has its own tests.
+    testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/server/store.test.ts', '<rootDir>/test/server/hardening-file-modes.test.ts'],
+    setupFiles: ['<rootDir>/test/server/pg-env.ts'],
+    setupFilesAfterEnv: ['<rootDir>/test/server/pg-setup.ts'],
+  })
+} else if (!process.env.JEST_WORKER_ID) {
+  process.stderr.write('server-pg: skipped (set TEST_DATABASE_URL=postgres://… to run the server tests on PostgreSQL too; .ci/run does)\n')
+}
+
 module.exports = {
   projects: [
     {
       ...common,
       displayName: 'node',
       testEnvironment: 'node',
+      // Several PostgreSQL instances on one database: the server-pg project's alone.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/server/postgres-store.test.ts'],
       testMatch: [
         '<rootDir>/test/{unit,integration,server,console,platforms}/**/*.test.ts',
         // The testing kit's own tests; test/kit/simulate/ runs in the kit-simulate project.
@@ -45,5 +65,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/kit/simulate/**/*.test.ts'],
       setupFiles: ['<rootDir>/src/testing/jest-setup.ts'],
     },
+    ...pgProjects,
   ],
 }

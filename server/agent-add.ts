@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const args = parseAgentAddArgs(process.argv.slice(2))
   const options = resolveOptions({ ...optionsFromEnv(process.env), demoAgent: false })
   const password = args.password ?? (await readPassword())
-  const { store, accounts } = openData(options)
+  const { store, accounts } = await openData(options)
   try {
     const { user, created } = await accounts.addAgent({
       username: args.username,

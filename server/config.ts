@@ -95,6 +95,19 @@ export interface ServerOptions {
   maxConversationsPerAgent?: number
   /** Every timer of the server (liveness sweep, grace periods, shutdown) and its time. Default the global timers, unref'd; inject one to control time in tests. */
   clock?: Clock
+  /** PostgreSQL instead of the embedded SQLite: postgres://user:pass@host:port/db. Default null: SQLite under dataDir (env DATABASE_URL). */
+  databaseUrl?: string | null
+  /** Redis for cross-instance delivery, presence and login limits: redis://host:port. Default null: one instance alone (env REDIS_URL). */
+  redisUrl?: string | null
+  /** Folder of uploaded images, shared by every instance. Default dataDir/uploads (env UPLOADS_DIR). */
+  uploadsDir?: string
+  /** ms an instance stays in the cluster's presence after its last heartbeat (it beats every third of it). Default 15000 (env PRESENCE_TTL_MS). */
+  presenceTtlMs?: number
+  /**
+   * Proxies whose X-Forwarded-For is believed (the client IP that login limits count): addresses or
+   * CIDRs, comma-separated, or 'loopback'. Default null: the socket's peer is the client (env TRUST_PROXY).
+   */
+  trustProxy?: string | null
 }
 
 export interface ResolvedOptions {
@@ -123,6 +136,11 @@ export interface ResolvedOptions {
   pollingIdleTimeout: number
   maxConversationsPerAgent: number
   clock: Clock
+  databaseUrl: string | null
+  redisUrl: string | null
+  uploadsDir: string | null
+  presenceTtlMs: number
+  trustProxy: string | null
 }
 
 export const MEMORY = ':memory:'
@@ -148,7 +166,13 @@ export const DEFAULTS = {
   pollingHold: 25_000,
   pollingIdleTimeout: 30_000,
   maxConversationsPerAgent: 0,
+  databaseUrl: null,
+  redisUrl: null,
+  presenceTtlMs: 15_000,
 } as const
+
+/** Shortest SECRET accepted when several instances share it (DATABASE_URL or REDIS_URL set). */
+export const CLUSTER_SECRET_MIN_LENGTH = 32
 
 /** Largest WebSocket frame accepted; bigger ones close the link with 1009. */
 export const MAX_FRAME_BYTES = 64 * 1024
@@ -192,6 +216,9 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
   ) {
     throw configError('INVALID_OPTION', false, 'clock must be { now, setTimeout, clearTimeout }')
   }
+  const databaseUrl = options.databaseUrl ?? DEFAULTS.databaseUrl
+  const redisUrl = options.redisUrl ?? DEFAULTS.redisUrl
+  checkClusterSecret(options.secret, databaseUrl, redisUrl, 'INVALID_OPTION', { secret: 'secret', db: 'databaseUrl', redis: 'redisUrl' })
   const demo = options.demoAgent
   const dataDir = options.dataDir ?? DEFAULTS.dataDir
   return {
@@ -227,7 +254,35 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     pollingIdleTimeout: options.pollingIdleTimeout ?? DEFAULTS.pollingIdleTimeout,
     maxConversationsPerAgent: options.maxConversationsPerAgent ?? DEFAULTS.maxConversationsPerAgent,
     clock,
+    databaseUrl,
+    redisUrl,
+    uploadsDir: options.uploadsDir === undefined ? null : path.resolve(options.uploadsDir),
+    presenceTtlMs: options.presenceTtlMs ?? DEFAULTS.presenceTtlMs,
+    trustProxy: options.trustProxy ?? null,
   }
+}
+
+/**
+ * With a shared database or Redis, several instances serve the same users: a token one signs
+ * must verify on the others, so the key cannot be a file generated per data folder. It must be
+ * given, and long enough not to be guessed.
+ */
+function checkClusterSecret(
+  secret: string | undefined,
+  databaseUrl: string | null,
+  redisUrl: string | null,
+  code: ConfigError['code'],
+  names: { secret: string; db: string; redis: string },
+): void {
+  if (databaseUrl === null && redisUrl === null) return
+  const why = `${databaseUrl !== null ? names.db : names.redis} is set (every instance must sign tokens with the same key)`
+  if (secret === undefined) throw configError(code, false, `${names.secret} is required when ${why}`)
+  if (secret.length < CLUSTER_SECRET_MIN_LENGTH)
+    throw configError(
+      code,
+      true,
+      `${names.secret} must be at least ${CLUSTER_SECRET_MIN_LENGTH} characters when ${why}, got ${secret.length}`,
+    )
 }
 
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86400 } as const
@@ -244,7 +299,8 @@ type Env = Record<string, string | undefined>
 type EnvVariables = Static<typeof EnvSchema>
 
 /** Variables whose values are never repeated in an error message. */
-const SECRET_VARIABLES: ReadonlySet<string> = new Set(['SECRET', 'WX_SECRET', 'DEMO_AGENT_PASSWORD'])
+// DATABASE_URL and REDIS_URL may carry a password.
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(['SECRET', 'WX_SECRET', 'DEMO_AGENT_PASSWORD', 'DATABASE_URL', 'REDIS_URL'])
 
 // env-schema's own Ajv coerces types ('1e3' would be a whole number): this one checks the strings as they are.
 // All errors, so that one start reports every bad variable; removeAdditional as env-schema's own,
@@ -314,7 +370,17 @@ export function optionsFromEnv(env: Env = process.env): ServerOptions {
     pollingHold: number(v.POLLING_HOLD),
     pollingIdleTimeout: number(v.POLLING_IDLE_TIMEOUT),
     maxConversationsPerAgent: number(v.MAX_CONVERSATIONS_PER_AGENT),
+    databaseUrl: v.DATABASE_URL,
+    redisUrl: v.REDIS_URL,
+    uploadsDir: v.UPLOADS_DIR,
+    presenceTtlMs: number(v.PRESENCE_TTL_MS),
+    trustProxy: v.TRUST_PROXY,
   }
+  checkClusterSecret(v.SECRET, v.DATABASE_URL ?? null, v.REDIS_URL ?? null, 'INVALID_ENV', {
+    secret: 'SECRET',
+    db: 'DATABASE_URL',
+    redis: 'REDIS_URL',
+  })
   for (const key of Object.keys(options) as Array<keyof ServerOptions>) {
     if (options[key] === undefined) delete options[key]
   }

@@ -400,6 +400,11 @@ export class Conversations {
     return agents
   }
 
+  /** The user with this id, if any. */
+  user(id: string): Promise<User | undefined> {
+    return this.store.user(id)
+  }
+
   async onlineAgents(): Promise<AgentPresence[]> {
     const agents: AgentPresence[] = []
     for (const id of await this.presence.onlineAgentIds()) {

@@ -17,6 +17,8 @@ export interface HttpDeps {
   accounts: Accounts
   store: Store
   hub: Hub
+  /** Set when REDIS_URL is: /healthz reports whether Redis is reachable. */
+  cluster?: { redisUp: boolean } | null
   uploads: Uploads
   options: ResolvedOptions
   startedAt: number
@@ -113,10 +115,16 @@ export async function registerHttp(app: FastifyInstance, deps: HttpDeps): Promis
       .send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`))
   })
 
+  // 503 when this instance cannot serve (closing, or its database is down): a load balancer takes it out.
+  // Redis down is 200 'degraded': sockets here still work, committed writes are safe, other instances hear later.
   app.get('/healthz', async (_request, reply) => {
-    const db = !deps.isClosing() && (await deps.store.healthy())
+    const dbUp = await deps.store.healthy()
+    const db = !deps.isClosing() && dbUp
+    const redis = deps.cluster ? (deps.cluster.redisUp ? 'ok' : 'unavailable') : 'off'
     return reply.code(db ? 200 : 503).send({
-      status: db ? 'ok' : 'unavailable',
+      status: db ? (redis === 'unavailable' ? 'degraded' : 'ok') : 'unavailable',
+      database: { kind: deps.store.kind, status: dbUp ? 'ok' : 'unavailable' },
+      redis,
       uptime: Math.round((Date.now() - deps.startedAt) / 1000),
       connections: deps.hub.size,
       agentsOnline: deps.hub.localAgentIds().length,

@@ -2,12 +2,21 @@ import type { Connection } from './connection'
 import type { Delivery, Presence } from './conversations'
 import type { User } from './types'
 
-/** The open connections by user, and which agents are online (an agent with at least one socket). */
+/**
+ * The open connections by user, and which agents are online (an agent with at least one socket).
+ * In a cluster, `relay` publishes each delivery to the other instances and `onAgent` tells the
+ * cluster's presence (server/cluster/); alone, both are unset.
+ */
 export class Hub implements Presence {
   /** A user's one connection, or a Set once they have several (most users have one: no Set per socket). */
   private readonly byUser = new Map<string, Connection | Set<Connection>>()
   private readonly all = new Set<Connection>()
-  private readonly agents = new Map<string, User>()
+  /** Agents with a socket here, with the time they came online. */
+  private readonly agents = new Map<string, { user: User; since: number }>()
+  relay: ((deliveries: readonly Delivery[]) => void) | undefined
+  onAgent: ((agentId: string, online: boolean, since: number) => void) | undefined
+
+  constructor(private readonly now: () => number = Date.now) {}
 
   /** Adds the connection; true when it is the user's first. */
   add(conn: Connection): boolean {
@@ -17,7 +26,11 @@ export class Hub implements Presence {
     else if (held instanceof Set) held.add(conn)
     else if (held !== conn) this.byUser.set(conn.user.id, new Set([held, conn]))
     const first = held === undefined
-    if (first && conn.user.role === 'agent') this.agents.set(conn.user.id, conn.user)
+    if (first && conn.user.role === 'agent') {
+      const since = this.now()
+      this.agents.set(conn.user.id, { user: conn.user, since })
+      this.onAgent?.(conn.user.id, true, since)
+    }
     return first
   }
 
@@ -36,13 +49,18 @@ export class Hub implements Presence {
       }
     }
     this.byUser.delete(conn.user.id)
-    this.agents.delete(conn.user.id)
+    if (this.agents.delete(conn.user.id)) this.onAgent?.(conn.user.id, false, this.now())
     return true
   }
 
   /** Agents with a socket on this server, in the order they came online. */
   localAgentIds(): string[] {
     return [...this.agents.keys()]
+  }
+
+  /** The same, with the time each came online. */
+  localAgents(): Array<{ id: string; since: number }> {
+    return [...this.agents.entries()].map(([id, a]) => ({ id, since: a.since }))
   }
 
   /** Presence of one server alone: its own agents. */
@@ -64,8 +82,16 @@ export class Hub implements Presence {
     return this.all.size
   }
 
-  /** Sends each delivery's frame to its connections, each connection once (encoded once per frame). */
-  deliver(deliveries: readonly Delivery[], sender?: Connection): void {
+  /**
+   * Sends each delivery's frame to its connections here, each connection once (encoded once per
+   * frame), then to the other instances (`relay`) unless `relay` is false (deliveries that came from one).
+   */
+  deliver(deliveries: readonly Delivery[], sender?: Connection, relay = true): void {
+    this.deliverHere(deliveries, sender)
+    if (relay) this.relay?.(deliveries)
+  }
+
+  private deliverHere(deliveries: readonly Delivery[], sender?: Connection): void {
     for (const d of deliveries) {
       const targets = new Set<Connection>()
       for (const userId of d.users) this.collect(userId, targets)

@@ -21,6 +21,9 @@ const StringEnum = <T extends readonly string[]>(values: T) => Type.Unsafe<T[num
 const Integer = (minimum: number, maximum = Number.MAX_SAFE_INTEGER) => Type.Integer({ minimum, maximum })
 const Text = Type.String({ minLength: 1 })
 
+const PostgresUrl = Type.String({ pattern: '^postgres(ql)?://', [EXPECTED]: 'a postgres:// URL' })
+const RedisUrl = Type.String({ pattern: '^rediss?://', [EXPECTED]: 'a redis:// or rediss:// URL' })
+
 const RateLimitSchema = Type.Object({ rate: Type.Number({ exclusiveMinimum: 0 }), burst: Integer(1) })
 
 /** Options without `additionalProperties: false`: the object also carries `fetch` and `clock`, checked by hand. */
@@ -52,6 +55,11 @@ export const OptionsSchema = Type.Object({
   pollingHold: Type.Optional(Integer(1, MAX_TIMER_MS)),
   pollingIdleTimeout: Type.Optional(Integer(1, MAX_TIMER_MS)),
   maxConversationsPerAgent: Type.Optional(Integer(0, 10_000)),
+  databaseUrl: Type.Optional(Type.Union([PostgresUrl, Type.Null()])),
+  redisUrl: Type.Optional(Type.Union([RedisUrl, Type.Null()])),
+  uploadsDir: Type.Optional(Text),
+  presenceTtlMs: Type.Optional(Integer(1000, MAX_TIMER_MS)),
+  trustProxy: Type.Optional(Type.Union([Text, Type.Null()])),
 })
 
 /** '3600', '90m', '12h', '7d': seconds, or a number with a unit. */
@@ -96,6 +104,11 @@ export const EnvSchema = Type.Object(
     POLLING_HOLD: optional(WholeNumber),
     POLLING_IDLE_TIMEOUT: optional(WholeNumber),
     MAX_CONVERSATIONS_PER_AGENT: optional(WholeNumber),
+    DATABASE_URL: optional(PostgresUrl),
+    REDIS_URL: optional(RedisUrl),
+    UPLOADS_DIR: optional(AnyText),
+    PRESENCE_TTL_MS: optional(WholeNumber),
+    TRUST_PROXY: optional(AnyText),
   },
   {
     // env-schema sets this itself (and drops every other variable of the environment).
@@ -125,4 +138,9 @@ export const VARIABLE_OF_OPTION: Readonly<Record<string, keyof typeof EnvSchema.
   pollingHold: 'POLLING_HOLD',
   pollingIdleTimeout: 'POLLING_IDLE_TIMEOUT',
   maxConversationsPerAgent: 'MAX_CONVERSATIONS_PER_AGENT',
+  databaseUrl: 'DATABASE_URL',
+  redisUrl: 'REDIS_URL',
+  uploadsDir: 'UPLOADS_DIR',
+  presenceTtlMs: 'PRESENCE_TTL_MS',
+  trustProxy: 'TRUST_PROXY',
 }

@@ -13,7 +13,9 @@ import { Conversations } from './conversations'
 import { PollingEndpoint } from './polling'
 import { registerDeskRoutes } from './desk/desk-routes'
 import { SqliteDeskStore } from './desk/sqlite-desk-store'
+import { Cluster } from './cluster/cluster'
 import { SocketHandler } from './socket-handler'
+import { PostgresStore } from './store/postgres'
 import { SqliteStore } from './store/sqlite'
 import type { Store } from './store/store'
 import { loadOrCreateSecret, Tokens } from './tokens'
@@ -49,20 +51,22 @@ interface Paths {
 
 function preparePaths(options: ResolvedOptions): Paths {
   if (options.dataDir === MEMORY) {
-    // A throwaway server: the database lives in memory, uploads in a temp folder removed on close.
-    const uploadsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-uploads-'))
+    // A throwaway server: the database lives in memory, uploads in a temp folder removed on close (unless UPLOADS_DIR names one).
+    const uploadsDir = options.uploadsDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'chat-uploads-'))
     return {
       dbFile: MEMORY,
       uploadsDir,
       secret: options.secret ?? randomBytes(32).toString('base64url'),
-      cleanup: () => fs.rmSync(uploadsDir, { recursive: true, force: true }),
+      cleanup: () => (options.uploadsDir === null ? fs.rmSync(uploadsDir, { recursive: true, force: true }) : undefined),
     }
   }
   const dbFile = path.join(options.dataDir, 'chat.db')
-  restrictDataDir(options.dataDir, dbFile)
+  // On PostgreSQL the folder holds the secret (unless SECRET is set) and uploads: private too, but no chat.db.
+  if (options.databaseUrl === null) restrictDataDir(options.dataDir, dbFile)
+  else fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 })
   return {
     dbFile,
-    uploadsDir: path.join(options.dataDir, 'uploads'),
+    uploadsDir: options.uploadsDir ?? path.join(options.dataDir, 'uploads'),
     secret: options.secret ?? loadOrCreateSecret(options.dataDir),
     cleanup: () => undefined,
   }
@@ -86,10 +90,25 @@ function restrictDataDir(dataDir: string, dbFile: string): void {
   }
 }
 
-/** Opens the database under the data folder (migrating it) and the accounts on it; used by the server and the agent CLI. */
-export function openData(options: ResolvedOptions): { store: Store; accounts: Accounts; tokens: Tokens; paths: Paths } {
+/** SQLite under the data folder, or PostgreSQL when `databaseUrl` is set; migrated either way. */
+export function openStore(options: ResolvedOptions, dbFile: string, onIdleError?: (err: Error) => void): Promise<Store> {
+  if (options.databaseUrl !== null) return PostgresStore.open(options.databaseUrl, onIdleError ? { onIdleError } : {})
+  return Promise.resolve(SqliteStore.open(dbFile, { synchronous: options.sqliteSynchronous, groupCommit: options.sqliteGroupCommit }))
+}
+
+/** Opens the database (migrating it) and the accounts on it; used by the server and the agent CLI. */
+export async function openData(
+  options: ResolvedOptions,
+  onIdleError?: (err: Error) => void,
+): Promise<{ store: Store; accounts: Accounts; tokens: Tokens; paths: Paths }> {
   const paths = preparePaths(options)
-  const store = SqliteStore.open(paths.dbFile, { synchronous: options.sqliteSynchronous, groupCommit: options.sqliteGroupCommit })
+  let store: Store
+  try {
+    store = await openStore(options, paths.dbFile, onIdleError)
+  } catch (err) {
+    paths.cleanup()
+    throw err
+  }
   const tokens = new Tokens(paths.secret, options.tokenTtl)
   const accounts = new Accounts(store, tokens, { wechat: options.wechat, ...(options.fetch ? { fetch: options.fetch } : {}) })
   return { store, accounts, tokens, paths }
@@ -101,18 +120,16 @@ export function openData(options: ResolvedOptions): { store: Store; accounts: Ac
  */
 export async function startServer(input: ServerOptions = {}): Promise<RunningServer> {
   const options = resolveOptions(input)
-  const { store, accounts, paths } = openData(options)
+  const { store, accounts, paths } = await openData(options, (err) =>
+    process.stderr.write(`database connection lost (the pool reconnects): ${err.message}\n`),
+  )
   let app: FastifyInstance | undefined
+  let cluster: Cluster | null = null
   try {
     const demoAgent = options.demoAgent === false ? null : await accounts.ensureDemoAgent(options.demoAgent)
-    const hub = new Hub()
-    // The service desk's tables (canned replies, notes, status, search) live beside the chat's.
+    const hub = new Hub(() => options.clock.now())
+    // The service desk's tables (canned replies, notes, status, search) live beside the chat's (SQLite only for now).
     const desk = store instanceof SqliteStore ? new SqliteDeskStore(store) : null
-    const chat = new Conversations(store, hub, {
-      now: () => options.clock.now(),
-      maxPerAgent: options.maxConversationsPerAgent,
-      ...(desk !== null ? { statusOf: (id: string) => desk.agentStatusNow(id) } : {}),
-    })
     const uploads = new Uploads(paths.uploadsDir)
     let closing = false
 
@@ -125,11 +142,40 @@ export async function startServer(input: ServerOptions = {}): Promise<RunningSer
       frameworkErrors: (error, _request, reply: FastifyReply) => {
         void reply.code(400).header('cache-control', 'no-store').send(errorBody('BAD_REQUEST', error.message))
       },
+      // Behind nginx (deploy/nginx.conf): request.ip is the client's, from X-Forwarded-For, for these proxies only.
+      ...(options.trustProxy !== null ? { trustProxy: options.trustProxy } : {}),
       return503OnClosing: true,
       // A number where a string belongs is a client bug to report, not to paper over.
       ajv: { customOptions: { coerceTypes: false } },
     })
-    const sockets = new SocketHandler({ accounts, chat, hub, uploads, options, log: app.log })
+    // In a cluster, presence and deliveries go through Redis; alone, the hub is both.
+    // The socket layer is built on the cluster's presence; the cluster reports dead instances' agents to it.
+    const late: { sockets?: SocketHandler } = {}
+    cluster =
+      options.redisUrl === null
+        ? null
+        : await Cluster.start({
+            redisUrl: options.redisUrl,
+            ttlMs: options.presenceTtlMs,
+            hub,
+            log: app.log,
+            orphaned: (ids) => void late.sockets?.agentsGone(ids),
+          })
+    const chat = new Conversations(store, cluster?.presence ?? hub, {
+      now: () => options.clock.now(),
+      maxPerAgent: options.maxConversationsPerAgent,
+      ...(desk !== null ? { statusOf: (id: string) => desk.agentStatusNow(id) } : {}),
+    })
+    const sockets = new SocketHandler({
+      accounts,
+      chat,
+      hub,
+      uploads,
+      options,
+      log: app.log,
+      ...(cluster ? { cluster: cluster.presence } : {}),
+    })
+    late.sockets = sockets
     const polling = new PollingEndpoint({
       accounts,
       accept: (socket, user) => sockets.accept(socket, null, user),
@@ -156,6 +202,7 @@ export async function startServer(input: ServerOptions = {}): Promise<RunningSer
       preClose: async () => {
         closing = true
         polling.closeProbes()
+        await cluster?.leave()
         await sockets.closeAll(options.shutdownTimeout)
       },
       errorHandler(error, socket, request) {
@@ -172,12 +219,28 @@ export async function startServer(input: ServerOptions = {}): Promise<RunningSer
     sockets.register(app, polling)
     polling.register(app, '/ws')
     await sockets.start()
-    await registerHttp(app, { accounts, store, hub, uploads, options, startedAt: options.clock.now(), isClosing: () => closing })
+    // Login limits shared by every instance: @fastify/rate-limit's Redis store on the cluster's connection
+    // (skipOnError: while Redis is away the limits are not enforced rather than every login refused).
+    const httpOptions: ResolvedOptions =
+      cluster && options.httpRateLimitStore === undefined
+        ? { ...options, httpRateLimitStore: { redis: cluster.link.cmd, nameSpace: 'chat-rate-limit:', skipOnError: true } }
+        : options
+    await registerHttp(app, {
+      accounts,
+      store,
+      hub,
+      cluster,
+      uploads,
+      options: httpOptions,
+      startedAt: options.clock.now(),
+      isClosing: () => closing,
+    })
     if (desk !== null) {
       registerDeskRoutes(app, { accounts, desk, chat, hub, textMaxLength: options.textMaxLength, now: () => options.clock.now() })
     }
 
     app.addHook('onClose', async () => {
+      await cluster?.close()
       await store.close()
       paths.cleanup()
     })
@@ -209,6 +272,7 @@ export async function startServer(input: ServerOptions = {}): Promise<RunningSer
     }
   } catch (err) {
     if (app) await app.close().catch(() => undefined)
+    await cluster?.close()
     await store.close()
     paths.cleanup()
     throw err

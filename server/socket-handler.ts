@@ -23,6 +23,14 @@ import type { Uploads } from './uploads'
 import { uploadNameFromUrl } from './uploads'
 import { releaseUpgrade } from './upgrade-release'
 
+/** What the socket layer asks the cluster (REDIS_URL set); alone, every agent's presence is this instance's. */
+export interface ClusterHooks {
+  /** The agent still has a socket on another instance: their last socket here closing is no absence. */
+  onlineElsewhere(agentId: string): Promise<boolean>
+  /** The first instance to claim the end of this agent's grace period reroutes; the others' timers do nothing. */
+  claimGrace(agentId: string, windowMs: number): Promise<boolean>
+}
+
 export interface SocketHandlerDeps {
   accounts: Accounts
   chat: Conversations
@@ -30,6 +38,7 @@ export interface SocketHandlerDeps {
   uploads: Uploads
   options: ResolvedOptions
   log: FastifyBaseLogger
+  cluster?: ClusterHooks
 }
 
 /** Logs a conversation change (one line) and passes the outcome on. */
@@ -159,9 +168,30 @@ export class SocketHandler {
     log.info({ event: 'socket.close', code, connections: hub.size }, 'socket closed')
     if (last && user.role === 'agent' && !this.closing) {
       void this.presenceWork.run(user.id, () =>
-        this.safely(log, () => {
+        this.safely(log, async () => {
           if (this.closing) return
+          if (this.deps.cluster && (await this.deps.cluster.onlineElsewhere(user.id))) return
           hub.deliver(chat.agentOffline(user))
+          this.startGrace(user)
+        }),
+      )
+    }
+  }
+
+  /**
+   * Agents of an instance that died (cluster presence found its heartbeat gone): nobody saw their
+   * sockets close, so they are told offline here and get their grace period here.
+   */
+  async agentsGone(agentIds: readonly string[]): Promise<void> {
+    for (const id of agentIds) {
+      if (this.closing || this.deps.hub.localAgentIds().includes(id)) continue
+      const user = await this.deps.chat.user(id)
+      if (user?.role !== 'agent') continue
+      this.deps.log.info({ event: 'agent.gone', user: id }, 'agent lost with their instance')
+      void this.presenceWork.run(id, () =>
+        this.safely(new ConnLog(this.deps.log, { user: id, role: 'agent' }), () => {
+          if (this.closing) return
+          this.deps.hub.deliver(this.deps.chat.agentOffline(user))
           this.startGrace(user)
         }),
       )
@@ -174,6 +204,8 @@ export class SocketHandler {
       if (this.closing) return
       const log = new ConnLog(this.deps.log, { user: agent.id, role: agent.role })
       const work = this.safely(log, async () => {
+        // Every instance that saw the agent go (or started with their conversations assigned) keeps a timer: one reroutes.
+        if (this.deps.cluster && !(await this.deps.cluster.claimGrace(agent.id, this.deps.options.agentGraceMs))) return
         const outcome = await this.deps.chat.rerouteAssigned(agent)
         for (const c of outcome.data) {
           log.info(

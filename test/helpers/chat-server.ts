@@ -12,6 +12,7 @@ import { startServer, type RunningServer, type ServerOptions } from '../../serve
 import { ChatSocket, createNodeConnectSocket } from '../../src'
 import type { Frame } from '../../src'
 import { postJson } from './http'
+import { storeOptions } from './test-database'
 
 export const AGENT_PASSWORD = 'agent-password-1'
 
@@ -39,6 +40,7 @@ export async function startChatServer(options: ServerOptions = {}): Promise<Chat
       logLevel: 'silent',
       demoAgent: { password: AGENT_PASSWORD },
       rateLimit: { rate: 2000, burst: 2000 },
+      ...storeOptions(dataDir),
       ...options,
       port,
       dataDir,

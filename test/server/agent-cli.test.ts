@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { buildServer } from './helpers/built-server'
 import { postJson, startTestServer, tempDir } from './helpers/server-harness'
+import { storeEnv } from '../helpers/test-database'
 
 jest.setTimeout(60_000)
 
@@ -11,7 +12,7 @@ describe('npm run agent:add', () => {
   let dataDir: string
   const run = (args: string[], input?: string) =>
     spawnSync(process.execPath, [path.join(build.dir, 'agent-add.js'), ...args], {
-      env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir },
+      env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, ...storeEnv(dataDir) },
       encoding: 'utf8',
       ...(input !== undefined ? { input } : {}),
     })

@@ -1,10 +1,17 @@
 import { Conversations, NOTICES, type Delivery } from '../../server/conversations'
-import { SqliteStore } from '../../server/store/sqlite'
+import { openTestStore } from '../helpers/test-database'
+import type { Store } from '../../server/store/store'
 import type { User } from '../../server/types'
 
+const stores: Store[] = []
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close()
+})
+
 /** Conversations alone: an in-memory store, presence as a plain array. */
-function setup() {
-  const store = SqliteStore.open(':memory:')
+async function setup() {
+  const store = await openTestStore()
+  stores.push(store)
   const online: string[] = []
   let n = 0
   let now = 1_000
@@ -34,7 +41,7 @@ const notices = (ds: Delivery[]) =>
 
 describe('Conversations routing', () => {
   it('queues a conversation when no agent is online, with a notice to the customer', async () => {
-    const { chat, customer, store } = setup()
+    const { chat, customer, store } = await setup()
     const c = await customer('c1')
     const { data, deliveries } = await chat.open(c)
     expect(data.conversation).toMatchObject({ status: 'queued', agent: null, lastSeq: 1 })
@@ -49,7 +56,7 @@ describe('Conversations routing', () => {
   })
 
   it('opens at most one conversation per customer', async () => {
-    const { chat, customer } = setup()
+    const { chat, customer } = await setup()
     const c = await customer('c1')
     const first = (await chat.open(c)).data.conversation
     const again = await chat.open(c)
@@ -58,7 +65,7 @@ describe('Conversations routing', () => {
   })
 
   it('assigns a new conversation to the online agent with the fewest assigned + open', async () => {
-    const { chat, customer, agent, goOnline } = setup()
+    const { chat, customer, agent, goOnline } = await setup()
     const a1 = await agent('a1', '小美')
     const a2 = await agent('a2', '小王')
     await goOnline(a1)
@@ -74,7 +81,7 @@ describe('Conversations routing', () => {
   })
 
   it('tells the customer who serves them', async () => {
-    const { chat, customer, agent, goOnline } = setup()
+    const { chat, customer, agent, goOnline } = await setup()
     await goOnline(await agent('a1', '小美'))
     const { deliveries } = await chat.open(await customer('c1'))
     expect(notices(deliveries)).toEqual([NOTICES.assigned('小美')])
@@ -82,7 +89,7 @@ describe('Conversations routing', () => {
   })
 
   it('hands out the queue oldest first when an agent comes online', async () => {
-    const { chat, customer, agent, goOnline, store } = setup()
+    const { chat, customer, agent, goOnline, store } = await setup()
     const q1 = (await chat.open(await customer('c1'))).data.conversation
     const q2 = (await chat.open(await customer('c2'))).data.conversation
     const a1 = await agent('a1', '小美')
@@ -97,7 +104,7 @@ describe('Conversations routing', () => {
   })
 
   it("lets an agent accept a queued conversation or one assigned to them, and not another agent's", async () => {
-    const { chat, customer, agent, goOnline } = setup()
+    const { chat, customer, agent, goOnline } = await setup()
     const a1 = await agent('a1', '小美')
     const a2 = await agent('a2', '小王')
     const queued = (await chat.open(await customer('c1'))).data.conversation
@@ -113,7 +120,7 @@ describe('Conversations routing', () => {
   })
 
   it('accepts an assigned conversation when its agent replies', async () => {
-    const { chat, customer, agent, goOnline } = setup()
+    const { chat, customer, agent, goOnline } = await setup()
     const a1 = await agent('a1', '小美')
     await goOnline(a1)
     const conv = (await chat.open(await customer('c1'))).data.conversation
@@ -122,7 +129,7 @@ describe('Conversations routing', () => {
   })
 
   it('transfers to another online agent, with a notice', async () => {
-    const { chat, customer, agent, goOnline, store } = setup()
+    const { chat, customer, agent, goOnline, store } = await setup()
     const a1 = await agent('a1', '小美')
     const a2 = await agent('a2', '小王')
     await goOnline(a1)
@@ -138,7 +145,7 @@ describe('Conversations routing', () => {
   })
 
   it('refuses bad transfers with codes', async () => {
-    const { chat, customer, agent, goOnline } = setup()
+    const { chat, customer, agent, goOnline } = await setup()
     const a1 = await agent('a1', '小美')
     const a2 = await agent('a2', '小王')
     await goOnline(a1)
@@ -155,7 +162,7 @@ describe('Conversations routing', () => {
   })
 
   it('closes with a notice; closing again changes nothing; a closed conversation takes no messages', async () => {
-    const { chat, customer } = setup()
+    const { chat, customer } = await setup()
     const c = await customer('c1')
     const conv = (await chat.open(c)).data.conversation
     const { data, deliveries } = await chat.close(c, conv.id)
@@ -167,7 +174,7 @@ describe('Conversations routing', () => {
   })
 
   it('opens a new conversation for a customer whose last one is closed', async () => {
-    const { chat, customer } = setup()
+    const { chat, customer } = await setup()
     const c = await customer('c1')
     const first = (await chat.open(c)).data.conversation
     await chat.close(c, first.id)
@@ -181,7 +188,7 @@ describe('Conversations: an agent gone past the grace period', () => {
   const goOffline = (online: string[], id: string): void => void online.splice(online.indexOf(id), 1)
 
   it('routes their assigned conversations to the online agent with the fewest assigned + open, oldest first; open ones stay', async () => {
-    const { chat, customer, agent, goOnline, online, store } = setup()
+    const { chat, customer, agent, goOnline, online, store } = await setup()
     const a1 = await agent('a1', '小美')
     await goOnline(a1)
     const first = (await chat.open(await customer('c1'))).data.conversation
@@ -212,7 +219,7 @@ describe('Conversations: an agent gone past the grace period', () => {
   })
 
   it('puts them back in the queue, with the queue notice to the customer, when no agent is online', async () => {
-    const { chat, customer, agent, goOnline, online, store } = setup()
+    const { chat, customer, agent, goOnline, online, store } = await setup()
     const a1 = await agent('a1', '小美')
     await goOnline(a1)
     const conv = (await chat.open(await customer('c1'))).data.conversation
@@ -238,7 +245,7 @@ describe('Conversations: an agent gone past the grace period', () => {
   })
 
   it('changes nothing while the agent is online, or when they have nothing assigned', async () => {
-    const { chat, customer, agent, goOnline, online } = setup()
+    const { chat, customer, agent, goOnline, online } = await setup()
     const a1 = await agent('a1', '小美')
     await goOnline(a1)
     const conv = (await chat.open(await customer('c1'))).data.conversation
@@ -249,7 +256,7 @@ describe('Conversations: an agent gone past the grace period', () => {
   })
 
   it('names the offline agents who hold assigned conversations', async () => {
-    const { chat, customer, agent, goOnline, online } = setup()
+    const { chat, customer, agent, goOnline, online } = await setup()
     const a1 = await agent('a1', '小美')
     const a2 = await agent('a2', '小王')
     await goOnline(a1)
@@ -265,7 +272,7 @@ describe('Conversations: an agent gone past the grace period', () => {
 
 describe('Conversations messages', () => {
   it('acks a resent id with its original seq and ts, storing and delivering nothing', async () => {
-    const { chat, customer, store } = setup()
+    const { chat, customer, store } = await setup()
     const c = await customer('c1')
     const first = await chat.message(c, text('m1', 'hello'), noImages)
     const again = await chat.message(c, text('m1', 'hello'), noImages)
@@ -277,7 +284,7 @@ describe('Conversations messages', () => {
   })
 
   it('acks a resend after the conversation was closed, instead of refusing it', async () => {
-    const { chat, customer } = setup()
+    const { chat, customer } = await setup()
     const c = await customer('c1')
     const first = await chat.message(c, text('m1', 'hello'), noImages)
     await chat.close(c, first.data.conversationId)
@@ -286,7 +293,7 @@ describe('Conversations messages', () => {
   })
 
   it('refuses an id that someone else used in the conversation', async () => {
-    const { chat, customer, agent, goOnline } = setup()
+    const { chat, customer, agent, goOnline } = await setup()
     const a1 = await agent('a1', '小美')
     await goOnline(a1)
     const c = await customer('c1')
@@ -296,7 +303,7 @@ describe('Conversations messages', () => {
   })
 
   it('creates the conversation for a customer message without conversationId', async () => {
-    const { chat, customer } = setup()
+    const { chat, customer } = await setup()
     const { data, deliveries } = await chat.message(await customer('c1'), text('m1', 'hi'), noImages)
     expect(data.seq).toBe(2) // after the queue notice
     expect(frames(deliveries).map((f) => f.event ?? f.type)).toEqual(['queued', 'message', 'message'])
@@ -304,12 +311,12 @@ describe('Conversations messages', () => {
   })
 
   it('wants conversationId from agents', async () => {
-    const { chat, agent } = setup()
+    const { chat, agent } = await setup()
     await expect(chat.message(await agent('a1', 'x'), text('m', 'hi'), noImages)).rejects.toMatchObject({ code: 'BAD_REQUEST' })
   })
 
   it("forbids a customer to touch another customer's conversation", async () => {
-    const { chat, customer } = setup()
+    const { chat, customer } = await setup()
     const conv = (await chat.open(await customer('c1'))).data.conversation
     const other = await customer('c2')
     for (const call of [
@@ -326,7 +333,7 @@ describe('Conversations messages', () => {
   })
 
   it("forbids an agent to write in another agent's conversation, but lets them read it", async () => {
-    const { chat, customer, agent, goOnline } = setup()
+    const { chat, customer, agent, goOnline } = await setup()
     const a1 = await agent('a1', '小美')
     const a2 = await agent('a2', '小王')
     await goOnline(a1)
@@ -337,12 +344,12 @@ describe('Conversations messages', () => {
   })
 
   it('answers NOT_FOUND for a conversation that does not exist', async () => {
-    const { chat, customer } = setup()
+    const { chat, customer } = await setup()
     await expect(chat.sync(await customer('c1'), 'conv_nope', 0, 10)).rejects.toMatchObject({ code: 'NOT_FOUND' })
   })
 
   it('stores an image only when the upload exists', async () => {
-    const { chat, customer } = setup()
+    const { chat, customer } = await setup()
     const c = await customer('c1')
     const url = `/uploads/${'a'.repeat(64)}.png`
     const frame = { type: 'message' as const, id: 'img', kind: 'image' as const, image: { url, width: 10, height: 20 } }
@@ -355,7 +362,7 @@ describe('Conversations messages', () => {
   })
 
   it('moves read marks and tells the other side', async () => {
-    const { chat, customer, agent, goOnline } = setup()
+    const { chat, customer, agent, goOnline } = await setup()
     const a1 = await agent('a1', '小美')
     await goOnline(a1)
     const c = await customer('c1')
@@ -367,7 +374,7 @@ describe('Conversations messages', () => {
   })
 
   it('sends typing to the other side only', async () => {
-    const { chat, customer, agent, goOnline } = setup()
+    const { chat, customer, agent, goOnline } = await setup()
     const a1 = await agent('a1', '小美')
     await goOnline(a1)
     const c = await customer('c1')
@@ -379,7 +386,7 @@ describe('Conversations messages', () => {
   })
 
   it('gives an agent their conversations, the queue and who is online', async () => {
-    const { chat, customer, agent, goOnline } = setup()
+    const { chat, customer, agent, goOnline } = await setup()
     const a1 = await agent('a1', '小美')
     await chat.open(await customer('c1'))
     await goOnline(a1)

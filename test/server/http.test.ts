@@ -108,7 +108,7 @@ describe('HTTP', () => {
       expect(bad.status).toBe(401)
       expect(bad.body).toEqual({ error: { code: 'UNAUTHORIZED', message: 'bad token' } })
       expect(bad.headers.get('www-authenticate')).toBe('Bearer')
-      const other = await startTestServer({ dataDir: ':memory:', secret: 'another-secret-for-this-test' })
+      const other = await startTestServer({ dataDir: ':memory:', secret: 'another-secret-for-this-test-of-32-chars' })
       const token = (await other.loginCustomer('elsewhere')).token
       await other.stop()
       expect(await me({ token })).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHORIZED' } } })

@@ -5,6 +5,7 @@ import { buildServer, spawnServer, stopServer, type ChildServer } from './helper
 import { chatClient, type ChatClient } from './helpers/chat-socket-client'
 import { postJson, startTestServer, tempDir } from './helpers/server-harness'
 import { TestClient } from './helpers/ws-client'
+import { storeEnv } from '../helpers/test-database'
 
 jest.setTimeout(60_000)
 
@@ -150,7 +151,7 @@ describe('npm start (the built server as a child process)', () => {
 
 function addAgentThroughCli(dir: string, dataDir: string, username: string, password: string) {
   return spawnSync(process.execPath, [path.join(dir, 'agent-add.js'), username, '--password', password], {
-    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir },
+    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, ...storeEnv(dataDir) },
     encoding: 'utf8',
   })
 }

@@ -37,10 +37,10 @@ describe('the chat socket', () => {
     })
 
     it('answers 401 to a well-signed token of a user that does not exist', async () => {
-      const other = await startTestServer({ dataDir: ':memory:', secret: 'shared-secret-for-this-test' })
+      const other = await startTestServer({ dataDir: ':memory:', secret: 'shared-secret-for-this-test-of-32-chars' })
       const token = (await other.loginCustomer('elsewhere')).token
       await other.stop()
-      const here = await startTestServer({ dataDir: ':memory:', secret: 'shared-secret-for-this-test' })
+      const here = await startTestServer({ dataDir: ':memory:', secret: 'shared-secret-for-this-test-of-32-chars' })
       try {
         await expect(TestClient.connect(here.wsUrl, token)).rejects.toMatchObject({ status: 401 })
       } finally {

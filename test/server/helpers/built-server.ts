@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import { storeEnv } from '../../helpers/test-database'
 
 const ROOT = path.resolve(__dirname, '../../..')
 
@@ -27,7 +28,7 @@ export interface ChildServer {
 export function spawnServer(dir: string, env: Record<string, string>): Promise<ChildServer> {
   const child = spawn(process.execPath, [path.join(dir, 'main.js')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...storeEnv(env.DATA_DIR), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { startServer, type RunningServer } from '../../../server/server'
 import type { ServerOptions } from '../../../server/config'
 import type { User } from '../../../server/types'
+import { storeOptions } from '../../helpers/test-database'
 
 export const DEMO = { username: 'demo', password: 'demo-password-1' }
 
@@ -35,6 +36,8 @@ export async function startTestServer(options: ServerOptions = {}, dataDir?: str
     host: '127.0.0.1',
     logLevel: 'silent',
     demoAgent: { password: DEMO.password },
+    // On PostgreSQL (the server-pg project): a schema per data folder, fresh for ':memory:'.
+    ...storeOptions(options.dataDir ?? tmpDir),
     ...options,
     dataDir: options.dataDir ?? tmpDir,
   })
