@@ -38,7 +38,7 @@ export class UpgradeProbe {
   private readonly deadline: TimerSlot
   private probeLink: Link | null = null
   /** Bumped by every start and stop: callbacks of an older probe are ignored. */
-  private round = 0
+  private probeRound = 0
 
   constructor(
     private readonly ws: Transport,
@@ -54,13 +54,13 @@ export class UpgradeProbe {
   /** Probes `interval` ms from now. */
   start(poll: PollingLink): void {
     this.stop()
-    const round = this.round
+    const round = this.probeRound
     this.timer.set(() => this.probe(poll, round), this.interval)
   }
 
   /** No more probes; a probe in flight is closed. */
   stop(): void {
-    this.round++
+    this.probeRound++
     this.timer.clear()
     this.deadline.clear()
     const link = this.probeLink
@@ -71,20 +71,20 @@ export class UpgradeProbe {
   private probe(poll: PollingLink, round: number): void {
     this.host.target((target) => {
       const sid = poll.session
-      if (round !== this.round || !this.host.isCurrent(poll)) return
+      if (round !== this.probeRound || !this.host.isCurrent(poll)) return
       if (target === null || sid === null) return this.start(poll)
       let live: LinkEvents | null = null
       const giveUp = (): void => {
-        if (live === null && round === this.round) this.start(poll)
+        if (live === null && round === this.probeRound) this.start(poll)
       }
       const events: LinkEvents = {
         open: () => {
-          if (live !== null || round !== this.round) return
+          if (live !== null || round !== this.probeRound) return
           this.deadline.clear()
           const ws = this.probeLink
           if (ws === null) return
           poll.detach((detached) => {
-            if (round !== this.round || !this.host.isCurrent(poll)) return
+            if (round !== this.probeRound || !this.host.isCurrent(poll)) return
             this.probeLink = null // handed over: no longer the probe's to close
             live = this.host.upgrade(ws, detached)
           })
@@ -96,7 +96,7 @@ export class UpgradeProbe {
         sendFailed: (cause) => live?.sendFailed(cause),
       }
       const link = this.ws.connect({ url: addQuery(target.url, 'sid', sid), ...(target.header && { header: target.header }) }, events)
-      if (link === null || round !== this.round) return link?.close(1000, '')
+      if (link === null || round !== this.probeRound) return link?.close(1000, '')
       this.probeLink = link
       this.deadline.set(giveUp, this.timeout)
     })

@@ -98,7 +98,7 @@ export class PollingLink implements Link {
   }
 
   start(): void {
-    this.call(
+    this.httpCall(
       'POST',
       this.url,
       undefined,
@@ -182,7 +182,7 @@ export class PollingLink implements Link {
     const sid = this.sid
     if (sid === null || this.stopped) return
     const url = addQuery(addQuery(this.url, 'sid', sid), 'ack', this.lastSeq)
-    this.pollTask = this.call(
+    this.pollTask = this.httpCall(
       'GET',
       url,
       undefined,
@@ -224,7 +224,7 @@ export class PollingLink implements Link {
     }
     const posted = this.batch.splice(0, n)
     this.posting = true
-    this.call(
+    this.httpCall(
       'POST',
       addQuery(this.url, 'sid', sid),
       encodeBatch(posted.map((p) => p.data)),
@@ -277,7 +277,7 @@ export class PollingLink implements Link {
   private sendClose(sid: string): void {
     const args = this.closeArgs ?? { code: 1000, reason: '' }
     const url = addQuery(addQuery(addQuery(this.url, 'sid', sid), 'code', args.code), 'reason', args.reason)
-    this.call(
+    this.httpCall(
       'DELETE',
       url,
       undefined,
@@ -287,7 +287,7 @@ export class PollingLink implements Link {
     )
   }
 
-  private call(
+  private httpCall(
     method: 'GET' | 'POST' | 'DELETE',
     url: string,
     data: string | undefined,
