@@ -11,14 +11,7 @@ if (process.env.TEST_DATABASE_URL) {
     testEnvironment: 'node',
     testMatch: ['<rootDir>/test/server/**/*.test.ts'],
     // SQLite's own file format, migrations, pragmas and file modes; the PostgreSQL store has its own tests.
-    // The service desk's routes (canned replies, notes, search, status) exist only on SQLite so far:
-    // server.ts registers them only for the SQLite store (a known gap, not a passing test).
-    testPathIgnorePatterns: [
-      '/node_modules/',
-      '<rootDir>/test/server/store.test.ts',
-      '<rootDir>/test/server/hardening-file-modes.test.ts',
-      '<rootDir>/test/server/desk-routes.test.ts',
-    ],
+    testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/server/store.test.ts', '<rootDir>/test/server/hardening-file-modes.test.ts'],
     setupFiles: ['<rootDir>/test/server/pg-env.ts'],
     setupFilesAfterEnv: ['<rootDir>/test/server/pg-setup.ts'],
   })

@@ -12,6 +12,7 @@ import { Hub } from './hub'
 import { Conversations } from './conversations'
 import { PollingEndpoint } from './polling'
 import { registerDeskRoutes } from './desk/desk-routes'
+import { PostgresDeskStore } from './desk/postgres-desk-store'
 import { SqliteDeskStore } from './desk/sqlite-desk-store'
 import { Cluster } from './cluster/cluster'
 import { SocketHandler } from './socket-handler'
@@ -128,8 +129,9 @@ export async function startServer(input: ServerOptions = {}): Promise<RunningSer
   try {
     const demoAgent = options.demoAgent === false ? null : await accounts.ensureDemoAgent(options.demoAgent)
     const hub = new Hub(() => options.clock.now())
-    // The service desk's tables (canned replies, notes, status, search) live beside the chat's (SQLite only for now).
-    const desk = store instanceof SqliteStore ? new SqliteDeskStore(store) : null
+    // The service desk's tables (canned replies, notes, status, search) live beside the chat's, on either store.
+    const desk =
+      store instanceof SqliteStore ? new SqliteDeskStore(store) : store instanceof PostgresStore ? new PostgresDeskStore(store) : null
     const uploads = new Uploads(paths.uploadsDir)
     let closing = false
 

@@ -2,8 +2,8 @@
  * What the service desk keeps beside the chat (schema 2): canned replies, internal notes,
  * customers' devices, agents' status, and the queries over past conversations
  * (history, full-text search, a customer's profile). Agents only; never sent to customers.
- * One implementation today: SQLite (`sqlite-desk-store.ts`). A PostgreSQL one implements the
- * same interface on the same tables (migration 2 creates them in both dialects).
+ * Two implementations on the same tables (migration 3 creates them in both dialects): SQLite
+ * (`sqlite-desk-store.ts`) and PostgreSQL (`postgres-desk-store.ts`).
  */
 import type { AgentStatus, ChatMessage, Conversation, Rating } from '../../src/protocol'
 
@@ -92,4 +92,6 @@ export interface DeskStore {
   setDevice(customerId: string, device: DeviceInfo): Promise<void>
   agentStatus(agentId: string): Promise<AgentStatus>
   setAgentStatus(agentId: string, status: AgentStatus): Promise<void>
+  /** The status as routing reads it, from inside the chat's transaction (SQLite: its lock is held already). */
+  agentStatusNow(agentId: string): AgentStatus | Promise<AgentStatus>
 }

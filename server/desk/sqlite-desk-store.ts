@@ -11,43 +11,7 @@ import type { SqliteStore } from '../store/sqlite'
 import type { StoreQueries } from '../store/store'
 import { likePattern } from './search-terms'
 import type { CannedReply, CustomerProfile, DeskStore, DeviceInfo, Note, PastConversation, SearchHit, Transcript } from './desk-store'
-
-interface CannedRow {
-  id: string
-  owner_id: string | null
-  title: string
-  text: string
-  updated_at: number
-}
-
-interface NoteRow {
-  id: string
-  conversation_id: string
-  author_id: string
-  author_name: string
-  text: string
-  created_at: number
-}
-
-interface PastRow {
-  id: string
-  updated_at: number
-  message_count: number
-}
-
-function toCanned(row: CannedRow): CannedReply {
-  return { id: row.id, scope: row.owner_id === null ? 'team' : 'personal', title: row.title, text: row.text, updatedAt: row.updated_at }
-}
-
-function toNote(row: NoteRow): Note {
-  return {
-    id: row.id,
-    conversationId: row.conversation_id,
-    author: { id: row.author_id, name: row.author_name },
-    text: row.text,
-    createdAt: row.created_at,
-  }
-}
+import { toCanned, toNote, type CannedRow, type NoteRow, type PastRow } from './desk-rows'
 
 function prepare(db: Database.Database) {
   return {

@@ -199,6 +199,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX messages_text_trgm ON messages USING gin (text gin_trgm_ops) WHERE kind = 'text';
     `,
   },
+  {
+    version: 4,
+    name: 'service desk on PostgreSQL: notes in insertion order',
+    // SQLite's rowid already orders notes of the same ms as they were written.
+    sqlite: `-- nothing to do: rowid is the notes' insertion order`,
+    // PostgreSQL has no rowid: an identity column gives the same tie-break (existing rows numbered in table order).
+    postgres: `
+      ALTER TABLE notes ADD COLUMN created_order BIGINT GENERATED ALWAYS AS IDENTITY;
+    `,
+  },
 ]
 
 function latestOf(migrations: readonly Migration[]): number {
