@@ -3,6 +3,12 @@ import type Database from 'better-sqlite3'
 /**
  * One schema step, in both dialects. Never edit a released migration: add the next version
  * instead, with its SQLite and its PostgreSQL text (both stores run the same versions).
+ *
+ * The two texts of a step look alike (the same tables, columns and indexes) but are kept written
+ * out, not derived one from the other: the dialects differ where it matters (BIGINT for ms
+ * timestamps where SQLite's INTEGER is 64-bit already; no rowid or WITHOUT ROWID, hence
+ * `created_order` identity columns; FTS5 vs pg_trgm for search), and a released text must stay
+ * byte-for-byte what databases were migrated with, which a shared generator would silently change.
  */
 export interface Migration {
   version: number
