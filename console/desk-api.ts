@@ -3,62 +3,26 @@
  * notes, history, search, customers, transcripts and my status. Replies are read defensively
  * (a server is another program); failures are ApiErrors with the server's code.
  */
-import type { AgentStatus, ChatMessage, Conversation, Rating } from 'miniprogram-chat-socket'
+import type {
+  AgentStatus,
+  CannedReply,
+  CannedScope,
+  CustomerProfile,
+  DeviceInfo,
+  Note,
+  PastConversation,
+  Rating,
+  SearchHit,
+  Transcript,
+} from 'miniprogram-chat-socket'
 
-export type { Rating }
+// The desk's shapes live in src/protocol (desk.ts), shared with the server; re-exported for the console's views.
+export type { CannedReply, CannedScope, CustomerProfile, DeviceInfo, Note, PastConversation, Rating, Transcript }
 import { ApiError, type FetchFn } from './api'
-
-export type CannedScope = 'team' | 'personal'
-
-export interface CannedReply {
-  id: string
-  scope: CannedScope
-  title: string
-  text: string
-  updatedAt: number
-}
-
-export interface Note {
-  id: string
-  conversationId: string
-  author: { id: string; name: string }
-  text: string
-  createdAt: number
-}
-
-export interface DeviceInfo {
-  platform?: string
-  brand?: string
-  model?: string
-  system?: string
-  version?: string
-  SDKVersion?: string
-}
-
-export interface PastConversation {
-  conversation: Conversation
-  updatedAt: number
-  messageCount: number
-  rating: Rating | null
-}
-
-export interface CustomerProfile {
-  customer: { id: string; name: string; avatar?: string }
-  firstSeen: number
-  device: DeviceInfo | null
-  conversations: PastConversation[]
-}
-
-export interface Transcript {
-  conversation: Conversation
-  messages: ChatMessage[]
-  notes: Note[]
-  rating: Rating | null
-}
 
 export interface SearchResult {
   terms: string[]
-  hits: Array<{ conversation: Conversation; message: ChatMessage }>
+  hits: SearchHit[]
 }
 
 export class DeskApi {

@@ -5,71 +5,24 @@
  * Two implementations on the same tables (migration 3 creates them in both dialects): SQLite
  * (`sqlite-desk-store.ts`) and PostgreSQL (`postgres-desk-store.ts`).
  */
-import type { AgentStatus, ChatMessage, Conversation, Rating } from '../../src/protocol'
+import type {
+  AgentStatus,
+  CannedReply,
+  CannedScope,
+  CustomerProfile,
+  DeviceInfo,
+  Note,
+  PastConversation,
+  Rating,
+  SearchHit,
+  Transcript,
+} from '../../src/protocol'
 
 export type { Rating }
 
-export type CannedScope = 'team' | 'personal'
-
-export interface CannedReply {
-  id: string
-  /** `team`: everyone's list; `personal`: only its owner sees it. */
-  scope: CannedScope
-  title: string
-  text: string
-  updatedAt: number
-}
-
-export interface Note {
-  id: string
-  conversationId: string
-  author: { id: string; name: string }
-  text: string
-  createdAt: number
-}
-
-/** What the mini-program reported of its device (wx.getSystemInfo / getDeviceInfo fields), each a short string. */
-export interface DeviceInfo {
-  platform?: string
-  brand?: string
-  model?: string
-  system?: string
-  version?: string
-  SDKVersion?: string
-}
+export type { CannedReply, CannedScope, CustomerProfile, DeviceInfo, Note, PastConversation, SearchHit, Transcript }
 
 export const DEVICE_FIELDS = ['platform', 'brand', 'model', 'system', 'version', 'SDKVersion'] as const
-
-/** A conversation in the history and in a customer's past: as on the wire, with when it ended and its rating. */
-export interface PastConversation {
-  conversation: Conversation
-  /** Its last change (for a closed one: when it was closed). */
-  updatedAt: number
-  messageCount: number
-  /** The customer's rating (also `conversation.rating`), or null. */
-  rating: Rating | null
-}
-
-export interface SearchHit {
-  conversation: Conversation
-  message: ChatMessage
-}
-
-export interface CustomerProfile {
-  customer: { id: string; name: string; avatar?: string }
-  /** When the customer first logged in. */
-  firstSeen: number
-  device: DeviceInfo | null
-  /** All of the customer's conversations, newest first (the open one included). */
-  conversations: PastConversation[]
-}
-
-export interface Transcript {
-  conversation: Conversation
-  messages: ChatMessage[]
-  notes: Note[]
-  rating: Rating | null
-}
 
 export interface DeskStore {
   cannedReplies(agentId: string): Promise<CannedReply[]>
