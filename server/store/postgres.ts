@@ -2,7 +2,9 @@ import pg from 'pg'
 import type { ChatMessage, Conversation, ConversationStatus, Rating, User, UserRole } from '../types'
 import { MIGRATIONS, refuseNewer, type Migration } from './migrations'
 import {
+  appendedMessage,
   CONVERSATION_VIEW,
+  messageValues,
   page,
   toAgentRecord,
   toConversation,
@@ -197,26 +199,9 @@ class PostgresQueries implements StoreQueries {
     await this.db.query(
       `INSERT INTO messages (conversation_id, seq, id, ts, from_id, from_role, from_name, from_avatar, kind, text, image, notice)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [
-        m.conversationId,
-        next.last_seq,
-        m.id,
-        m.ts,
-        m.from.id,
-        m.from.role,
-        m.from.name,
-        m.from.avatar ?? null,
-        m.kind,
-        m.text ?? null,
-        m.image ? JSON.stringify(m.image) : null,
-        m.notice ? JSON.stringify(m.notice) : null,
-      ],
+      messageValues(m, next.last_seq),
     )
-    const message: ChatMessage = { id: m.id, conversationId: m.conversationId, seq: next.last_seq, ts: m.ts, from: m.from, kind: m.kind }
-    if (m.text !== undefined) message.text = m.text
-    if (m.image !== undefined) message.image = m.image
-    if (m.notice !== undefined) message.notice = m.notice
-    return message
+    return appendedMessage(m, next.last_seq)
   }
 
   async messagesAfter(conversationId: string, afterSeq: number, limit: number): Promise<MessagePage> {

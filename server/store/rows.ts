@@ -1,7 +1,7 @@
 /** The rows both stores read, and how they become the wire's shapes: one mapping for SQLite and PostgreSQL. */
 import type { ChatMessage, Conversation, ImageRef, MessageKind, Role, User, UserRole } from '../types'
 import type { Notice } from '../../src/protocol'
-import type { AgentRecord, ConversationRow } from './store'
+import type { AgentRecord, ConversationRow, NewMessage } from './store'
 
 export interface UserRow {
   id: string
@@ -105,4 +105,34 @@ export function page(rows: MessageRow[], limit: number, reverse: boolean): { mes
   const kept = rows.slice(0, limit)
   if (reverse) kept.reverse()
   return { messages: kept.map(toMessage), hasMore: rows.length > limit }
+}
+
+/** A new message's columns in the INSERT's order (conversation_id, seq, id, ts, from_*, kind, text, image, notice). */
+export function messageValues(
+  m: NewMessage,
+  seq: number,
+): [string, number, string, number, string, Role, string, string | null, MessageKind, string | null, string | null, string | null] {
+  return [
+    m.conversationId,
+    seq,
+    m.id,
+    m.ts,
+    m.from.id,
+    m.from.role,
+    m.from.name,
+    m.from.avatar ?? null,
+    m.kind,
+    m.text ?? null,
+    m.image ? JSON.stringify(m.image) : null,
+    m.notice ? JSON.stringify(m.notice) : null,
+  ]
+}
+
+/** The message just stored, as on the wire (what a read of its row would give). */
+export function appendedMessage(m: NewMessage, seq: number): ChatMessage {
+  const message: ChatMessage = { id: m.id, conversationId: m.conversationId, seq, ts: m.ts, from: m.from, kind: m.kind }
+  if (m.text !== undefined) message.text = m.text
+  if (m.image !== undefined) message.image = m.image
+  if (m.notice !== undefined) message.notice = m.notice
+  return message
 }

@@ -4,6 +4,8 @@ import type { ChatMessage, ConversationStatus, MessageKind, Rating, Role, User, 
 import { GroupCommit } from './group-commit'
 import { migrateSqlite } from './migrations'
 import {
+  appendedMessage,
+  messageValues,
   CONVERSATION_VIEW,
   page,
   toAgentRecord,
@@ -227,25 +229,8 @@ class SqliteQueries implements StoreQueries {
     return this.run(() => {
       const next = this.s.nextSeq.get(m.ts, m.conversationId)
       if (!next) throw new Error(`conversation ${m.conversationId} does not exist`)
-      this.s.insertMessage.run(
-        m.conversationId,
-        next.last_seq,
-        m.id,
-        m.ts,
-        m.from.id,
-        m.from.role,
-        m.from.name,
-        m.from.avatar ?? null,
-        m.kind,
-        m.text ?? null,
-        m.image ? JSON.stringify(m.image) : null,
-        m.notice ? JSON.stringify(m.notice) : null,
-      )
-      const message: ChatMessage = { id: m.id, conversationId: m.conversationId, seq: next.last_seq, ts: m.ts, from: m.from, kind: m.kind }
-      if (m.text !== undefined) message.text = m.text
-      if (m.image !== undefined) message.image = m.image
-      if (m.notice !== undefined) message.notice = m.notice
-      return message
+      this.s.insertMessage.run(...messageValues(m, next.last_seq))
+      return appendedMessage(m, next.last_seq)
     })
   }
 
