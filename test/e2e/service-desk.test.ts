@@ -112,6 +112,8 @@ describe('service desk', () => {
     await input.pressSequentially('/')
     const popover = mei.locator('.chat .canned-popover')
     await popover.waitFor()
+    // The list loads from the server the first time the popover opens: wait for it, not for time.
+    await popover.locator('.canned-item').nth(2).waitFor()
     expect(await popover.locator('.canned-item').count()).toBe(3)
     await shot(mei, 'canned-replies')
     await input.pressSequentially('发货')
