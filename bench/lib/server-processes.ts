@@ -19,6 +19,8 @@ export interface Memory {
   rss: number
   heapUsed: number
   external: number
+  /** Active handles and requests (sockets, timers, servers): process.getActiveResourcesInfo(). */
+  handles: number
 }
 
 export interface ChildServer {
@@ -36,12 +38,13 @@ export interface ChildServer {
 
 export const AGENT_PASSWORD = 'bench-agent-password'
 
-function measure(): Memory {
+/** This process's memory after a forced GC (run with --expose-gc, as scripts/run-ts.mjs does). */
+export function measureHere(): Memory {
   const gc = (globalThis as { gc?: () => void }).gc
   gc?.()
   gc?.()
   const m = process.memoryUsage()
-  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external }
+  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, handles: process.getActiveResourcesInfo().length }
 }
 
 /** In the child: serve, answer `mem` and `stop`. Returns false in the parent. */
@@ -86,9 +89,9 @@ export function runChildIfAsked(): boolean {
       }
     }
     process.on('message', (msg: { cmd: string }) => {
-      if (msg.cmd === 'mem') process.send?.({ mem: measure() })
+      if (msg.cmd === 'mem') process.send?.({ mem: measureHere() })
       if (msg.cmd === 'snapshot') {
-        measure()
+        measureHere()
         process.send?.({
           snapshot: v8.writeHeapSnapshot(path.join(os.tmpdir(), `bench-${kind}-${process.pid}-${Date.now()}.heapsnapshot`)),
         })
