@@ -1,30 +1,11 @@
 /**
- * Plain HTTP over Node's `http` module, for tests that run where `fetch` is missing (the
- * jsdom environment of the mini-program simulation tests) and for the `wx` test double.
+ * Plain HTTP for tests: `httpRequest` is the library's own (src/testing/http.ts, also what the
+ * `wx.request` test double runs on); `postJson` adds the JSON round trip tests log in with.
  */
-import http from 'node:http'
+import { httpRequest } from '../../src/testing/http'
 
-export interface HttpResult {
-  status: number
-  headers: http.IncomingHttpHeaders
-  text: string
-}
-
-export function httpRequest(
-  url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
-): Promise<HttpResult> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (chunk: Buffer) => chunks.push(chunk))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }))
-      res.on('error', reject)
-    })
-    req.on('error', reject)
-    req.end(options.body)
-  })
-}
+export { httpRequest } from '../../src/testing/http'
+export type { HttpResult } from '../../src/testing/http'
 
 /** POST a JSON body; resolves with the status and the parsed answer (null when empty). */
 export async function postJson(
