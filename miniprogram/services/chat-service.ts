@@ -107,7 +107,7 @@ export class ChatService {
   start(): CustomerSession {
     if (this.disposed) throw new Error('ChatService: start() after dispose()')
     if (this.customer !== null) return this.customer
-    const { reconnect, heartbeat, queue, persist } = this.config
+    const { reconnect, heartbeat, queue, persist, transports, fallbackAfter, probeInterval, pollingUrl } = this.config
     const platform = this.platform
     // What the customer typed survives the app being killed: unacked messages are kept in
     // storage and go out at the next launch with their original ids (the server dedups).
@@ -125,6 +125,11 @@ export class ChatService {
       ...(reconnect !== undefined && { reconnect }),
       ...(heartbeat !== undefined && { heartbeat }),
       ...(queue !== undefined && { queue }),
+      // Long-polling where WebSocket is refused: over the platform's wx.request, so the test `wx` and WeChat's both work.
+      ...(transports !== undefined && { transports, request: platform.pollingRequest }),
+      ...(fallbackAfter !== undefined && { fallbackAfter }),
+      ...(probeInterval !== undefined && { probeInterval }),
+      ...(pollingUrl !== undefined && { pollingUrl }),
       ...(this.clock !== undefined && { clock: this.clock }),
     }
     const socket = new ChatSocket(options)

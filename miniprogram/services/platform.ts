@@ -2,7 +2,7 @@
  * The few `wx` calls the chat service makes, as promises, behind one small interface, so
  * the service runs on WeChat, in tests (a `wx` over the real server) and in the benchmark.
  */
-import type { ConnectSocket, LifecycleHost } from '../lib/index'
+import type { ConnectSocket, LifecycleHost, RequestFn } from '../lib/index'
 
 export interface HttpResponse<T> {
   statusCode: number
@@ -31,6 +31,8 @@ export interface Platform {
   setStorage(key: string, value: unknown): void
   removeStorage(key: string): void
   connectSocket: ConnectSocket
+  /** `wx.request` itself, as ChatSocket's long-polling transport calls it (`transports` with 'polling'). */
+  pollingRequest: RequestFn
   /** App hide/show and network changes, for ChatSocket. */
   lifecycle: LifecycleHost
 }
@@ -89,6 +91,8 @@ export function wxPlatform(api: WechatMiniprogram.Wx): Platform {
     setStorage: (key, value) => api.setStorageSync(key, value),
     removeStorage: (key) => api.removeStorageSync(key),
     connectSocket: (options) => api.connectSocket(options),
+    // The polling transport's options are wx.request's own fields (text body, dataType 'text').
+    pollingRequest: (options) => api.request(options),
     lifecycle,
   }
 }
