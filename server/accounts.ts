@@ -25,6 +25,14 @@ export interface Identity {
   user: User
   /** ms since epoch. */
   expiresAt: number
+  /** An agent's token: the password it was issued under (`stillValid` checks it again later). */
+  credential?: AgentCredential
+}
+
+/** Which agent password a token was issued under: its username and a digest of the password hash. */
+export interface AgentCredential {
+  username: string
+  fingerprint: string
 }
 
 export interface AccountsOptions {
@@ -134,7 +142,14 @@ export class Accounts {
       if (agent?.id !== user.id || claims.pwd !== passwordFingerprint(agent.passwordHash)) {
         throw new ChatError('UNAUTHORIZED', 'token revoked: log in again')
       }
+      return { user, expiresAt: claims.exp * 1000, credential: { username: agent.username, fingerprint: claims.pwd } }
     }
     return { user, expiresAt: claims.exp * 1000 }
+  }
+
+  /** False once the agent's password was reset (agent:add --reset) or the agent is gone: a socket opened with that token must end. */
+  async stillValid(userId: string, credential: AgentCredential): Promise<boolean> {
+    const agent = await this.store.agentByUsername(credential.username)
+    return agent?.id === userId && passwordFingerprint(agent.passwordHash) === credential.fingerprint
   }
 }

@@ -4,7 +4,7 @@
  * user run `authenticate` as a preValidation hook and read `request.user`.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { Accounts } from './accounts'
+import type { Accounts, AgentCredential } from './accounts'
 import { isChatError } from './errors'
 import { tokenFromRequest } from './tokens'
 import type { User } from './types'
@@ -15,6 +15,8 @@ declare module 'fastify' {
     user: User | null
     /** When that token expires (ms since epoch), set with `user`. */
     tokenExpiresAt: number | null
+    /** An agent token's password digest, set with `user` (the socket handler checks it again on each liveness sweep). */
+    credential: AgentCredential | null
   }
 }
 
@@ -25,6 +27,7 @@ export function authenticate(accounts: Accounts) {
       const identity = await accounts.identify(tokenFromRequest(request.headers, request.query))
       request.user = identity.user
       request.tokenExpiresAt = identity.expiresAt
+      request.credential = identity.credential ?? null
     } catch (err) {
       if (!isChatError(err)) throw err
       await reply.code(401).header('www-authenticate', 'Bearer').header('cache-control', 'no-store').send({ error: err.toJSON() })

@@ -22,6 +22,10 @@ export class ConnectionLog {
     if (level === 'debug' || level === 'trace') this.base.debug({ ...this.fields, ...obj }, msg)
   }
 
+  warn(obj: Fields, msg: string): void {
+    this.base.warn({ ...this.fields, ...obj }, msg)
+  }
+
   error(obj: Fields, msg: string): void {
     this.base.error({ ...this.fields, ...obj }, msg)
   }

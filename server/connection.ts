@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws'
+import type { AgentCredential } from './accounts'
 import type { TokenBucket } from './rate-limit'
 import { Serial } from './serial'
 import type { OutFrame, User } from './types'
@@ -13,6 +14,8 @@ export class Connection {
   closed = false
   /** The socket's frames are handled one at a time, in the order they arrived: a later frame never overtakes an earlier one. */
   readonly work = new Serial()
+  /** An agent token's password digest (the liveness sweep checks it is still the agent's); null for customers and polling sessions. */
+  credential: AgentCredential | null = null
 
   /**
    * @param maxBuffered bytes that may wait unsent (`ws.bufferedAmount`) when a frame is sent;

@@ -218,6 +218,7 @@ export async function startServer(input: ServerOptions = {}): Promise<RunningSer
     })
     app.decorateRequest('user', null)
     app.decorateRequest('tokenExpiresAt', null)
+    app.decorateRequest('credential', null)
     sockets.register(app, polling)
     polling.register(app, '/ws')
     await sockets.start()

@@ -3,7 +3,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { IncomingMessage } from 'node:http'
 import type { WebSocket } from 'ws'
 import { AgentGrace } from './agent-grace'
-import type { Accounts } from './accounts'
+import type { Accounts, AgentCredential } from './accounts'
 import type { ResolvedOptions } from './config'
 import { ChatError, isChatError } from './errors'
 import { CloseCodes } from '../src/protocol'
@@ -114,7 +114,7 @@ export class SocketHandler {
         const user = request.user
         if (!user) return socket.close(CloseCodes.INTERNAL, 'unauthenticated')
         if (polling?.claim(socket, request)) return
-        this.accept(socket, request.raw, user)
+        this.accept(socket, request.raw, user, request.credential)
       },
       handler: (request, reply) => (polling ? polling.poll(request, reply) : reply.code(404).send()),
     })
@@ -126,8 +126,12 @@ export class SocketHandler {
     for (const agent of await this.deps.chat.absentAgentsWithAssigned()) this.startGrace(agent)
   }
 
-  /** A new link of `user`: a WebSocket (with its upgrade `request`), or a polling session's socket of the same shape (server/polling.ts, null). */
-  accept(ws: WebSocket, request: IncomingMessage | null, user: User): void {
+  /**
+   * A new link of `user`: a WebSocket (with its upgrade `request`), or a polling session's socket
+   * of the same shape (server/polling.ts, null; each of its requests is authenticated anew).
+   * `credential`: an agent token's password digest, checked again on every liveness sweep.
+   */
+  accept(ws: WebSocket, request: IncomingMessage | null, user: User, credential: AgentCredential | null = null): void {
     const { hub, chat, options } = this.deps
     if (this.closing) return ws.close(CloseCodes.GOING_AWAY, 'server shutting down')
     // WebSockets only: polling sessions (request null) are server/polling.ts's to bound.
@@ -138,6 +142,7 @@ export class SocketHandler {
     const log = new ConnLog(this.deps.log, { conn: this.nextId, user: user.id, role: user.role })
     const limiter = new TokenBucket(options.rateLimit.rate, options.rateLimit.burst)
     const conn = new Connection(this.nextId++, ws, user, limiter, options.limits.socketBufferedBytes, this.slowReader)
+    conn.credential = credential
     // The listeners are shared by every socket: what they need is on the ws object (no closures per socket).
     ;(ws as TaggedSocket)[SOCKET] = new Attached(conn, log, this)
     if (request !== null) releaseUpgrade(ws, request, onSocketError)
@@ -358,8 +363,12 @@ export class SocketHandler {
     conn.send(id !== undefined ? { type: 'reply', id, error } : { type: 'error', error })
   }
 
-  /** The ws README's isAlive sweep: ping everyone; drop whoever did not answer the previous ping. */
+  /**
+   * The ws README's isAlive sweep: ping everyone; drop whoever did not answer the previous ping.
+   * Agent sockets are checked against their password too (`revokeStale`).
+   */
   private sweep(): void {
+    this.revokeStale()
     for (const conn of this.deps.hub.connections()) {
       if (!conn.alive) {
         this.deps.log.info({ event: 'socket.dead', conn: conn.id, user: conn.user.id }, 'no pong: dropping socket')
@@ -368,6 +377,39 @@ export class SocketHandler {
       }
       conn.alive = false
       conn.ws.ping()
+    }
+  }
+
+  /**
+   * Issue 9, defect 8: a password reset (agent:add --reset, maybe run by another process) or an
+   * agent's removal refuses their earlier tokens at the upgrade; a socket opened with one before
+   * ends here, within one sweep, with TOKEN_REFUSED (clients log in again, as after a 401).
+   * One lookup per agent and token per sweep.
+   */
+  private revokeStale(): void {
+    const byCredential = new Map<string, Connection[]>()
+    for (const conn of this.deps.hub.connections()) {
+      if (conn.credential === null || conn.closed) continue
+      const key = `${conn.user.id}\n${conn.credential.username}\n${conn.credential.fingerprint}`
+      byCredential.set(key, [...(byCredential.get(key) ?? []), conn])
+    }
+    for (const conns of byCredential.values()) {
+      const [first] = conns as [Connection]
+      const log = new ConnLog(this.deps.log, { user: first.user.id, role: first.user.role })
+      const check = (async () => {
+        try {
+          if (await this.deps.accounts.stillValid(first.user.id, first.credential!)) return
+        } catch (err) {
+          // The store unreachable (a database outage): keep the sockets, check again next sweep.
+          return log.warn({ err, event: 'socket.revoke-check' }, 'token check failed')
+        }
+        for (const conn of conns) {
+          log.info({ event: 'socket.revoked', conn: conn.id }, 'token revoked: closing socket')
+          conn.ws.close(CloseCodes.TOKEN_REFUSED, 'token revoked: log in again')
+        }
+      })()
+      this.running.add(check)
+      void check.finally(() => this.running.delete(check))
     }
   }
 

@@ -1,9 +1,11 @@
 /**
  * Issue 9, defect 8: resetting an agent's password (agent:add --reset does accounts.addAgent
- * with replace) refuses every token issued before it, at once: /ws answers 401, so does /api/me.
+ * with replace) refuses every token issued before it, at once: /ws answers 401, so does /api/me;
+ * a socket already open with one is closed with TOKEN_REFUSED at the next liveness sweep.
  */
 import { DEMO, startTestServer, type TestServer } from './helpers/server-harness'
 import { TestClient } from './helpers/ws-client'
+import { CloseCodes } from '../../src/protocol'
 
 jest.setTimeout(30_000)
 
@@ -28,6 +30,23 @@ describe('a password reset revokes earlier tokens (defect 8)', () => {
     const client = await TestClient.connect(server.wsUrl, after)
     expect((await client.call({ type: 'session' })).error).toBeUndefined()
     await client.close()
+  })
+
+  it('closes a socket opened before the reset with TOKEN_REFUSED within one liveness sweep; others stay open', async () => {
+    await server.stop()
+    // A sweep every 100 ms, so the test waits for the close event, not for 30 s.
+    server = await startTestServer({ pingInterval: 100 })
+    await server.accounts.addAgent({ username: 'other', password: 'other-password-1' })
+    const old = await TestClient.connect(server.wsUrl, (await server.loginAgent()).token)
+    const other = await TestClient.connect(server.wsUrl, (await server.loginAgent('other', 'other-password-1')).token)
+    const customer = await TestClient.connect(server.wsUrl, (await server.loginCustomer('stays')).token)
+    await server.accounts.addAgent({ username: DEMO.username, password: 'a-new-password-2', replace: true })
+    expect(await old.closed).toEqual({ code: CloseCodes.TOKEN_REFUSED, reason: 'token revoked: log in again' })
+    // The others answer after that sweep (TestClient answers pings: they are still alive).
+    expect((await other.call({ type: 'session' })).error).toBeUndefined()
+    expect((await customer.call({ type: 'session' })).error).toBeUndefined()
+    await other.close()
+    await customer.close()
   })
 
   it('keeps tokens of other agents and of customers', async () => {
