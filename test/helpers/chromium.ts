@@ -26,8 +26,15 @@ export interface Browser {
   close(): Promise<void>
 }
 
-/** A fresh browser with its own temp profile (`--user-data-dir`), 1440×900, zh-CN. */
-export async function launchChromium(): Promise<Browser> {
+export interface LaunchOptions {
+  /** Default 1440×900. */
+  viewport?: { width: number; height: number }
+  /** Default 1. */
+  deviceScaleFactor?: number
+}
+
+/** A fresh browser with its own temp profile (`--user-data-dir`), 1440×900 unless told, zh-CN. */
+export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM_PATH)) {
     throw new Error(`no Chromium at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM_PATH)`)
   }
@@ -37,8 +44,8 @@ export async function launchChromium(): Promise<Browser> {
       executablePath: CHROMIUM_PATH,
       headless: true,
       args: ARGS,
-      viewport: { width: 1440, height: 900 },
-      deviceScaleFactor: 1,
+      viewport: options.viewport ?? { width: 1440, height: 900 },
+      deviceScaleFactor: options.deviceScaleFactor ?? 1,
       locale: 'zh-CN',
       timezoneId: 'Asia/Shanghai',
     })
