@@ -13,7 +13,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { connectAgent, startChatServer, type ChatServer, type TestAgent } from '../test/helpers/chat-server'
-import { conversationOnPage, messagesOf, startCustomerApp, typeAndSend, type CustomerApp } from '../test/helpers/mp-app'
+import { conversationOnPage, messagesOf, nextLaunch, startCustomerApp, typeAndSend, type CustomerApp } from '../test/helpers/mp-app'
 import { find, openPage, settle, tap, type OpenPage, type SimComponent } from '../test/helpers/mp-page'
 import { productPhoto } from '../test/helpers/png'
 import { pageHtml, type Shot } from '../test/helpers/screenshot'
@@ -187,8 +187,7 @@ it('the satisfaction rating card once the agent closes the conversation (and 重
   await waitFor(() => page.text().includes('请对本次服务进行评价'), 'the rating card')
   tap(page.comp.querySelectorAll('.star')[3]!)
   await waitFor(() => (page.instance.data.rating as { score: number }).score === 4, 'four stars')
-  find(page.comp, '.rating-comment').dispatchEvent('input', { detail: { value: '回复很及时' } })
-  await settle()
+  // No comment typed: the textarea's text is native in WeChat, not in the simulate DOM.
   await shoot(page, CHAT, 'rating')
 })
 
@@ -230,6 +229,30 @@ it('an image uploading: the placeholder with its progress', async () => {
   release()
   await waitFor(() => messagesOf(page).some((m) => m.kind === 'image' && m.status === 'sent'), 'the image sent')
   Object.assign(wx, { uploadFile: upload })
+})
+
+it('a long history paged in: older pages loaded as blocks on scroll to the top, down to 没有更多消息了', async () => {
+  const first = await chat()
+  for (let i = 1; i <= 45; i++) await agent.say(first.conversationId, `第 ${i} 条：物流更新`)
+  await waitFor(() => messagesOf(first.page).length >= 46, 'the history on the first page')
+  first.page.close()
+  first.customer.dispose()
+  opened.splice(0, 1)
+  // The next launch (same storage, same conversation): the page opens with the newest page only;
+  // scrolling to the top loads the older ones, a block each.
+  const customer = startCustomerApp(server, {}, nextLaunch(first.customer.env))
+  const page = openPage(CHAT)
+  opened.push({ page, customer })
+  await waitFor(() => page.instance.data.loaded === true, 'the newest page')
+  const blocksAtOpen = (page.instance.data.order as string[]).length
+  while (page.instance.data.hasMore === true) {
+    const before = (page.instance.data.order as string[]).length
+    find(page.comp, '#list').dispatchEvent('scrolltoupper')
+    await waitFor(() => (page.instance.data.order as string[]).length > before, 'an older block')
+  }
+  expect((page.instance.data.order as string[]).length).toBeGreaterThan(blocksAtOpen)
+  await waitFor(() => page.text().includes('没有更多消息了'), 'the start of the history')
+  await shoot(page, CHAT, 'history-paged', { list: 'top' })
 })
 
 it('the entry page: 联系客服, the conversation and its 最新消息', async () => {
