@@ -172,6 +172,9 @@ export class Conversations {
       const target = await tx.user(toAgentId)
       if (target?.role !== 'agent') throw new ChatError('NOT_FOUND', `no agent ${toAgentId}`)
       if (!(await this.presence.onlineAgentIds()).includes(target.id)) throw new ChatError('CONFLICT', `agent ${target.name} is offline`)
+      if (this.maxPerAgent > 0 && (await tx.agentLoad(target.id)) >= this.maxPerAgent) {
+        throw new ChatError('CONFLICT', `agent ${target.name} already has ${this.maxPerAgent} conversations (MAX_CONVERSATIONS_PER_AGENT)`)
+      }
       await tx.updateConversation(row.id, 'assigned', target.id, this.now())
       const notice = await this.notice(tx, row.id, NOTICES.transferred(target.name), {
         code: 'transferred',
