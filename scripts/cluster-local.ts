@@ -33,27 +33,48 @@ export function freePort(): Promise<number> {
   })
 }
 
-/** Starts `node <mainJs>` with `env` (PORT 0 unless given) and resolves once its banner names its URL. */
-export function startInstance(name: string, mainJs: string, env: Record<string, string>): Promise<Instance> {
-  const child = spawn(process.execPath, [mainJs], {
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+export interface NodeChild {
+  child: ChildProcess
+  /** The banner line's match of `ready`. */
+  match: RegExpExecArray
+  stdout: () => string
+  stderr: () => string
+  exited: Promise<number | null>
+}
+
+/**
+ * Spawns `node <mainJs>` with only PATH from this environment plus `env`, and resolves once its
+ * stderr (the banner) matches `ready`; rejects with the stderr if it exits before. Shared by the
+ * cluster scripts and test/server/helpers/built-server.ts.
+ */
+export function spawnNode(mainJs: string, env: Record<string, string>, ready: RegExp, cwd?: string): Promise<NodeChild> {
+  const child = spawn(process.execPath, [mainJs], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   let err = ''
+  let resolved = false
   child.stdout?.on('data', (c: Buffer) => (out += c.toString()))
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   return new Promise((resolve, reject) => {
     child.stderr?.on('data', (c: Buffer) => {
       err += c.toString()
-      const match = /listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(err)
-      if (match && !(child as { resolved?: boolean }).resolved) {
-        ;(child as { resolved?: boolean }).resolved = true
-        resolve({ name, child, port: Number(match[2]), url: match[1]!, stdout: () => out, stderr: () => err, exited })
+      const match = resolved ? null : ready.exec(err)
+      if (match) {
+        resolved = true
+        resolve({ child, match, stdout: () => out, stderr: () => err, exited })
       }
     })
-    void exited.then((code) => reject(new Error(`instance ${name} exited with ${code} before it was ready:\n${err}`)))
+    void exited.then((code) => reject(new Error(`${mainJs} exited with ${code} before it was ready:\n${err}`)))
   })
+}
+
+/** Starts `node <mainJs>` with `env` (PORT 0 unless given) and resolves once its banner names its URL. */
+export async function startInstance(name: string, mainJs: string, env: Record<string, string>): Promise<Instance> {
+  const c = await spawnNode(
+    mainJs,
+    { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    /listening on (http:\/\/127\.0\.0\.1:(\d+))/,
+  )
+  return { name, child: c.child, port: Number(c.match[2]), url: c.match[1]!, stdout: c.stdout, stderr: c.stderr, exited: c.exited }
 }
 
 /** SIGKILL (a crash) or SIGTERM (a graceful stop); resolves with the exit code. */

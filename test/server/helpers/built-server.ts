@@ -1,6 +1,7 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawnSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import { spawnNode } from '../../../scripts/cluster-local'
 import { storeEnv } from '../../helpers/test-database'
 
 const ROOT = path.resolve(__dirname, '../../..')
@@ -25,36 +26,15 @@ export interface ChildServer {
 }
 
 /** Runs `node <dir>/main.js` (what `npm start` runs) and resolves once its banner names the socket URL. */
-export function spawnServer(dir: string, env: Record<string, string>): Promise<ChildServer> {
-  const child = spawn(process.execPath, [path.join(dir, 'main.js')], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...storeEnv(env.DATA_DIR), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let out = ''
-  let err = ''
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString()))
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  return new Promise((resolve, reject) => {
-    child.stderr?.on('data', (c: Buffer) => {
-      err += c.toString()
-      const match = /Mini-program socket\s+(ws:\/\/127\.0\.0\.1:(\d+)\/ws)/.exec(err)
-      if (match) {
-        child.stderr?.removeAllListeners('data')
-        child.stderr?.on('data', (more: Buffer) => (err += more.toString()))
-        resolve({
-          child,
-          port: Number(match[2]),
-          wsUrl: match[1]!,
-          url: `http://127.0.0.1:${match[2]}`,
-          stdout: () => out,
-          stderr: () => err,
-          exited,
-        })
-      }
-    })
-    void exited.then((code) => reject(new Error(`server exited with ${code} before it was ready:\n${err}`)))
-  })
+export async function spawnServer(dir: string, env: Record<string, string>): Promise<ChildServer> {
+  const c = await spawnNode(
+    path.join(dir, 'main.js'),
+    { HOST: '127.0.0.1', LOG_LEVEL: 'info', ...storeEnv(env.DATA_DIR), ...env },
+    /Mini-program socket\s+(ws:\/\/127\.0\.0\.1:(\d+)\/ws)/,
+    ROOT,
+  )
+  const port = Number(c.match[2])
+  return { child: c.child, port, wsUrl: c.match[1]!, url: `http://127.0.0.1:${port}`, stdout: c.stdout, stderr: c.stderr, exited: c.exited }
 }
 
 /** Sends SIGTERM and resolves with the exit code. */
