@@ -90,7 +90,9 @@ export interface ServerOptions {
   pollingIdleTimeout?: number
   /**
    * Most conversations (assigned + open) routing gives one agent; beyond it new conversations wait
-   * in the queue. 0: no cap. Default 0 (env MAX_CONVERSATIONS_PER_AGENT).
+   * in the queue. 0: no cap. Default 20 (env MAX_CONVERSATIONS_PER_AGENT): above the 5 to 10 chats
+   * a person follows at once, so a real desk does not meet it unawares, but a flood of throwaway
+   * conversations (issue 9, defect 7) stops at 20 per agent and waits in the queue every agent sees.
    */
   maxConversationsPerAgent?: number
   /** Every timer of the server (liveness sweep, grace periods, shutdown) and its time. Default the global timers, unref'd; inject one to control time in tests. */
@@ -165,7 +167,7 @@ export const DEFAULTS = {
   agentGraceMs: 30_000,
   pollingHold: 25_000,
   pollingIdleTimeout: 30_000,
-  maxConversationsPerAgent: 0,
+  maxConversationsPerAgent: 20,
   databaseUrl: null,
   redisUrl: null,
   presenceTtlMs: 15_000,
