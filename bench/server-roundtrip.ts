@@ -15,10 +15,10 @@
  *   npm run bench:server        (or: node scripts/run-ts.mjs bench/server-roundtrip.ts)
  *   options: --rate 200 (messages/s) --seconds 4 --rounds 3 --load-rate 600 --load-seconds 3 --customers 20
  */
-import type WebSocket from 'ws'
+import { chatRun, drained, now, schedule, TEXT, type Samples } from './lib/chat-latency'
 import { arg, percentile, ratio, roundRobin, table } from './lib/report'
 import { record } from './lib/results'
-import { loginAgent, loginCustomers, openSocket, runChildIfAsked, startChild, type ChildServer } from './lib/server-processes'
+import { openSocket, runChildIfAsked, startChild, type ChildServer } from './lib/server-processes'
 
 const RATE = arg('rate', 200)
 const SECONDS = arg('seconds', 4)
@@ -28,35 +28,6 @@ const LOAD_RATE = arg('load-rate', 600)
 const LOAD_SECONDS = arg('load-seconds', 3)
 const CUSTOMERS = arg('customers', 20)
 const WARMUP_SECONDS = 1
-const TEXT = '你'.repeat(10) + 'x'.repeat(90)
-
-interface Samples {
-  oneHop: number[]
-  roundTrip: number[]
-}
-
-const now = (): number => Number(process.hrtime.bigint()) / 1e6
-
-/** Sends `total` messages at RATE on a fixed schedule; `send(i)` sends message i. Resolves after the last send. */
-function schedule(rate: number, total: number, send: (i: number) => void): Promise<void> {
-  const interval = 1000 / rate
-  const start = now()
-  let sent = 0
-  return new Promise((resolve) => {
-    const tick = (): void => {
-      const due = Math.min(total, Math.floor((now() - start) / interval) + 1)
-      while (sent < due) send(sent++)
-      if (sent >= total) return resolve()
-      setTimeout(tick, Math.max(0, start + sent * interval - now()))
-    }
-    tick()
-  })
-}
-
-async function drained(done: () => boolean): Promise<void> {
-  const deadline = now() + 10_000
-  while (!done() && now() < deadline) await new Promise((r) => setTimeout(r, 10))
-}
 
 async function echoRun(server: ChildServer, rate: number, total: number, warmup: number, tag: string): Promise<Samples> {
   const url = server.url.replace('http', 'ws')
@@ -88,64 +59,6 @@ async function echoRun(server: ChildServer, rate: number, total: number, warmup:
   return samples
 }
 
-async function chatRun(server: ChildServer, rate: number, total: number, warmup: number, tag: string): Promise<Samples> {
-  const agent = await openSocket(server.wsUrl, await loginAgent(server))
-  const tokens = await loginCustomers(server, CUSTOMERS)
-  const customers = await Promise.all(tokens.map((t) => openSocket(server.wsUrl, t)))
-  const conversations = await Promise.all(customers.map((ws, i) => request(ws, { type: 'open', id: `${tag}open-${i}` })))
-  const sentAt = new Map<string, number>()
-  const index = new Map<string, number>()
-  const samples: Samples = { oneHop: [], roundTrip: [] }
-  let finished = 0
-  agent.on('message', (data: Buffer) => {
-    const t = now()
-    const frame = JSON.parse(data.toString()) as { type: string; message?: { id: string; conversationId: string; from: { role: string } } }
-    if (frame.type !== 'message' || frame.message?.from.role !== 'customer') return
-    const m = frame.message
-    if (index.get(m.id)! >= warmup) samples.oneHop.push(t - sentAt.get(m.id)!)
-    agent.send(JSON.stringify({ type: 'message', id: `r-${m.id}`, conversationId: m.conversationId, kind: 'text', text: TEXT }))
-  })
-  for (const ws of customers) {
-    ws.on('message', (data: Buffer) => {
-      const t = now()
-      const frame = JSON.parse(data.toString()) as { type: string; message?: { id: string; from: { role: string } } }
-      if (frame.type !== 'message' || frame.message?.from.role !== 'agent') return
-      const id = frame.message.id.slice(2)
-      if (index.get(id)! >= warmup) samples.roundTrip.push(t - sentAt.get(id)!)
-      finished++
-    })
-  }
-  await schedule(rate, total, (i) => {
-    const id = `${tag}m${i}`
-    sentAt.set(id, now())
-    index.set(id, i)
-    const conversationId = roundRobin(conversations, i).conversation.id
-    roundRobin(customers, i).send(JSON.stringify({ type: 'message', id, conversationId, kind: 'text', text: TEXT }))
-  })
-  await drained(() => finished === total)
-  for (const ws of [agent, ...customers]) ws.terminate()
-  return samples
-}
-
-function request(ws: WebSocket, frame: { type: string; id: string }): Promise<{ conversation: { id: string } }> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (data: Buffer) => {
-      const answer = JSON.parse(data.toString()) as {
-        type: string
-        id?: string
-        data?: { conversation: { id: string } }
-        error?: { code: string }
-      }
-      if (answer.type !== 'reply' || answer.id !== frame.id) return
-      ws.off('message', onMessage)
-      if (answer.error || !answer.data) reject(new Error(answer.error?.code ?? 'no data'))
-      else resolve(answer.data)
-    }
-    ws.on('message', onMessage)
-    ws.send(JSON.stringify(frame))
-  })
-}
-
 type Path = 'echo' | 'group' | 'single'
 const PATHS: Path[] = ['echo', 'group', 'single']
 
@@ -164,7 +77,9 @@ async function rounds(
     for (const path of [...PATHS.slice(round % 3), ...PATHS.slice(0, round % 3)]) {
       const tag = `${name}${round}-`
       const s =
-        path === 'echo' ? await echoRun(servers.echo, rate, total, warmup, tag) : await chatRun(servers[path], rate, total, warmup, tag)
+        path === 'echo'
+          ? await echoRun(servers.echo, rate, total, warmup, tag)
+          : await chatRun(servers[path], rate, total, warmup, tag, CUSTOMERS)
       pooled[path].oneHop.push(...s.oneHop)
       pooled[path].roundTrip.push(...s.roundTrip)
     }

@@ -178,7 +178,7 @@ export async function pool<T>(n: number, concurrency: number, task: (i: number) 
   return { results: results.filter((r) => r !== undefined), ...(error ? { error } : {}) }
 }
 
-export async function loginCustomers(server: ChildServer, n: number): Promise<string[]> {
+export async function loginCustomers(server: Pick<ChildServer, 'url'>, n: number): Promise<string[]> {
   const { results } = await pool(
     n,
     32,
@@ -187,7 +187,7 @@ export async function loginCustomers(server: ChildServer, n: number): Promise<st
   return results
 }
 
-export async function loginAgent(server: ChildServer): Promise<string> {
+export async function loginAgent(server: Pick<ChildServer, 'url'>): Promise<string> {
   return (await postJson<{ token: string }>(`${server.url}/api/agent/login`, { username: 'demo', password: AGENT_PASSWORD })).token
 }
 
