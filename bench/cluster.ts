@@ -27,6 +27,8 @@ const SECONDS = arg('seconds', 4)
 const CUSTOMERS = arg('customers', 20)
 const IDLE = arg('idle', 500)
 const WARMUP_SECONDS = 1
+/** Message ids unique to this run: PostgreSQL keeps earlier runs' messages, and a repeated id would be deduplicated. */
+const RUN = Date.now().toString(36)
 // scripts/run-ts.mjs runs the bundle from build/<name>/, as for scripts/cluster.ts.
 const ROOT = path.resolve(__dirname, '../..')
 const SECRET = 'bench-cluster-secret-at-least-32-characters'
@@ -89,7 +91,7 @@ interface Result {
 async function measure(setup: Setup): Promise<Result> {
   const total = Math.round(RATE * (SECONDS + WARMUP_SECONDS))
   const warmup = Math.round(RATE * WARMUP_SECONDS)
-  const s = await chatRun(setup.endpoint, RATE, total, warmup, `${setup.name.replace(/\W/g, '')}-`, CUSTOMERS)
+  const s = await chatRun(setup.endpoint, RATE, total, warmup, `${setup.name.replace(/\W/g, '')}-${RUN}-`, CUSTOMERS)
   const rss = () => setup.instances.reduce((sum, i) => sum + rssOf(i.child.pid!), 0)
   const tokens = await loginCustomers(setup.endpoint, IDLE)
   const before = rss()
