@@ -1,9 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import { ChatError } from './errors'
 import { RECALL_WINDOW_MS, RECALLED_IN_SYNC_MAX } from '../src/protocol'
-import type { AgentStatus, MessageAck, MessageFrame, Notice, RecallResult } from '../src/protocol'
+import type { AgentStatus, MessageAck, MessageFrame, Notice, RecallResult, SessionData } from '../src/protocol'
 import type { ConversationRow, Store, StoreQueries } from './store/store'
+import { sessionPage } from './session-page'
+import { PAGE_LIMITS } from './frame-schemas'
 import type { AgentPresence, ChatMessage, Conversation, ConversationEvent, OutFrame, Rating, Sender, User } from './types'
+
+/** `session` without paging options (tests, the first page): the default page size. */
+const FIRST_SESSION_PAGE = { limit: PAGE_LIMITS.session.default }
 
 /** Who is online: the socket layer knows (with several instances, the cluster's presence), routing asks. */
 export interface Presence {
@@ -88,9 +93,8 @@ export class Conversations {
 
   // ---- requests ----
 
-  async session(
-    actor: User,
-  ): Promise<Outcome<{ user: User; conversations: Conversation[]; queue?: Conversation[]; agents?: AgentPresence[] }>> {
+  /** Who I am and my conversations; for an agent a page of them and of the queue (server/session-page.ts), and the online agents. */
+  async session(actor: User, page: { limit: number; cursor?: string | undefined } = FIRST_SESSION_PAGE): Promise<Outcome<SessionData>> {
     const store = this.store
     if (actor.role === 'customer') {
       const active = await store.activeConversationOf(actor.id)
@@ -101,12 +105,15 @@ export class Conversations {
       store.queuedConversations(),
       this.onlineAgents(),
     ])
+    const paged = sessionPage(mine, queued, page)
     return {
       data: {
         user: actor,
-        conversations: await this.views(store, mine),
-        queue: await this.views(store, queued),
+        conversations: await this.views(store, paged.mine),
+        queue: await this.views(store, paged.queue),
         agents,
+        hasMore: paged.cursor !== undefined,
+        ...(paged.cursor !== undefined ? { cursor: paged.cursor } : {}),
       },
       deliveries: [],
     }

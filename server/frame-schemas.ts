@@ -20,7 +20,12 @@ export const MAX_DIMENSION = 100_000
 export const PAGE_LIMITS = {
   sync: { default: 100, max: 200 },
   history: { default: 30, max: 100 },
+  /** Conversations per `session` reply, `conversations` and `queue` together. */
+  session: { default: 50, max: 100 },
 } as const
+
+/** A `session` cursor: opaque to clients, made by server/session-page.ts. */
+export const MAX_CURSOR_LENGTH = 300
 
 /** An object schema that drops the fields it does not list. */
 const closed = <P extends TProperties>(properties: P) => Type.Object(properties, { additionalProperties: false })
@@ -49,7 +54,12 @@ export const ImageContentSchema = closed({
 const MessageText = Type.String({ pattern: '\\S', [EXPECTED]: 'a string that is not blank' })
 
 export const PingFrameSchema = closed({ type: Type.Literal('ping') })
-export const SessionRequestSchema = closed({ type: Type.Literal('session'), id: Id })
+export const SessionRequestSchema = closed({
+  type: Type.Literal('session'),
+  id: Id,
+  limit: limit(PAGE_LIMITS.session),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_CURSOR_LENGTH })),
+})
 export const OpenRequestSchema = closed({ type: Type.Literal('open'), id: Id })
 export const SyncRequestSchema = closed({
   type: Type.Literal('sync'),

@@ -1,7 +1,14 @@
 import type { Static, TSchema } from '@sinclair/typebox'
 import type { ValidateFunction } from 'ajv'
 import { ChatError } from './errors'
-import { textLength, type ClientFrame, type HistoryRequest, type MessageFrame, type SyncRequest } from '../src/protocol'
+import {
+  textLength,
+  type ClientFrame,
+  type HistoryRequest,
+  type MessageFrame,
+  type SessionRequest,
+  type SyncRequest,
+} from '../src/protocol'
 import { FrameEnvelopeSchema, MessageFrameSchemas, PAGE_LIMITS, RequestFrameSchemas } from './frame-schemas'
 import { createAjv, expectedBy, schemaProblems, type SchemaProblem } from './validation'
 
@@ -15,7 +22,11 @@ export interface RawFrame {
 }
 
 /** A client frame after validation: page limits filled in with their defaults. */
-export type ValidFrame = Exclude<ClientFrame, SyncRequest | HistoryRequest> | Required<SyncRequest> | Required<HistoryRequest>
+export type ValidFrame =
+  | Exclude<ClientFrame, SyncRequest | HistoryRequest | SessionRequest>
+  | Required<SyncRequest>
+  | Required<HistoryRequest>
+  | (SessionRequest & { limit: number })
 
 // Compiled once, at load: validating a frame is then one generated function call.
 const ajv = createAjv({ removeAdditional: true })
@@ -96,7 +107,7 @@ export function validateFrame(frame: RawFrame, options: { textMaxLength: number 
   const validate = requestValidators.get(frame.type)
   if (validate === undefined) throw new ChatError('UNKNOWN_TYPE', `unknown frame type "${frame.type.slice(0, 40)}" (known: ${FRAME_TYPES})`)
   const valid = check(validate, frame, frame.type)
-  if (valid.type === 'sync' || valid.type === 'history') {
+  if (valid.type === 'sync' || valid.type === 'history' || valid.type === 'session') {
     const bounds = PAGE_LIMITS[valid.type]
     return { ...valid, limit: Math.min(valid.limit ?? bounds.default, bounds.max) }
   }

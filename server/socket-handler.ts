@@ -275,7 +275,7 @@ export class SocketHandler {
       case 'ping':
         return conn.send({ type: 'pong' })
       case 'session':
-        return this.reply(conn, frame.id, await chat.session(user))
+        return this.reply(conn, frame.id, await chat.session(user, { limit: frame.limit, cursor: frame.cursor }))
       case 'open':
         return this.reply(conn, frame.id, await chat.open(user))
       case 'sync':

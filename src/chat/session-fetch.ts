@@ -4,6 +4,7 @@
  * first connect carries `start()`'s own request).
  */
 import { isObject, parseUser } from './parse'
+import { fetchSessionPages } from './session-pages'
 import type { ChatSocketLike, User } from './types'
 
 export interface SessionFetchOptions {
@@ -46,7 +47,9 @@ export class SessionFetch {
         if (user?.role !== this.options.role || !isObject(data)) {
           throw new Error(`session: the reply carries no ${this.options.role}`)
         }
-        if (!this.disposed) this.options.apply(user, data)
+        // An agent's reply may be paged: the rest is asked for before anything is applied.
+        const whole = await fetchSessionPages(this.options.socket, data, user.id)
+        if (!this.disposed) this.options.apply(user, whole)
         return user
       } finally {
         this.run = null

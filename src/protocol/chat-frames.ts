@@ -14,7 +14,11 @@ export type ImageMessageFrame = { type: 'message'; id: string; conversationId?: 
 /** A chat message; answered with a `MessageAckFrame`. A customer may omit `conversationId`. */
 export type MessageFrame = TextMessageFrame | ImageMessageFrame
 
-export type SessionRequest = { type: 'session'; id: string }
+/**
+ * An agent's `session` reply is paged (`limit` conversations over `conversations` and `queue`,
+ * default 50, at most 100); a reply with `hasMore` carries the `cursor` that asks for the next page.
+ */
+export type SessionRequest = { type: 'session'; id: string; limit?: number; cursor?: string }
 export type OpenRequest = { type: 'open'; id: string }
 export type SyncRequest = { type: 'sync'; id: string; conversationId: string; afterSeq: number; limit?: number }
 export type HistoryRequest = { type: 'history'; id: string; conversationId: string; beforeSeq: number; limit?: number }
@@ -86,6 +90,10 @@ export interface SessionData {
   queue?: Conversation[]
   /** Agents only: the online agents. */
   agents?: AgentPresence[]
+  /** More conversations than this page holds: ask `session` again with `cursor` for the next page. */
+  hasMore?: boolean
+  /** With `hasMore`: opaque, for the next page's `session` request. */
+  cursor?: string
 }
 
 export interface ConversationData {

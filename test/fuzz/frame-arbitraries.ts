@@ -50,7 +50,15 @@ export function wellFormedFrame(known: KnownIds): fc.Arbitrary<Record<string, un
   )
   const frames: Array<fc.Arbitrary<Record<string, unknown>>> = [
     fc.constant({ type: 'ping' }),
-    fc.record({ type: fc.constant('session'), id }),
+    fc.record(
+      {
+        type: fc.constant('session'),
+        id,
+        limit,
+        cursor: fc.oneof(fc.constantFrom('m.0.conv_1', 'q.1.x'), fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 40 })),
+      },
+      { requiredKeys: ['type', 'id'] },
+    ),
     fc.record({ type: fc.constant('open'), id }),
     fc.record(
       { type: fc.constant('sync'), id, conversationId, afterSeq: seq, limit },

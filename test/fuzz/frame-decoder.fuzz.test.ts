@@ -66,6 +66,7 @@ describe('frame decoder fuzzing', () => {
             'limit',
             'toAgentId',
             'messageId',
+            'cursor',
             'score',
             'comment',
             'seq',
