@@ -1,4 +1,4 @@
-import { KeyedLimiter, TokenBucket } from '../../server/rate-limit'
+import { TokenBucket } from '../../server/rate-limit'
 
 describe('TokenBucket', () => {
   it('allows a burst, then refuses until tokens come back at the rate', () => {
@@ -33,40 +33,10 @@ describe('TokenBucket', () => {
     expect(bucket.msUntilReady).toBe(500)
     now += 500
     expect(bucket.msUntilReady).toBe(0)
-    const keyed = new KeyedLimiter(0.5, 1, () => now)
-    expect(keyed.msUntilReady('a')).toBe(0)
-    keyed.take('a')
-    expect(keyed.msUntilReady('a')).toBe(2000)
-    expect(keyed.msUntilReady('b')).toBe(0)
   })
 
   it('rejects a bad rate or burst at once', () => {
     expect(() => new TokenBucket(0, 1)).toThrow(RangeError)
     expect(() => new TokenBucket(1, 0)).toThrow(RangeError)
-  })
-})
-
-describe('KeyedLimiter', () => {
-  it('keeps one bucket per key and answers ready() without taking', () => {
-    let now = 0
-    const limiter = new KeyedLimiter(1, 2, () => now)
-    expect(limiter.ready('a')).toBe(true)
-    expect(limiter.take('a')).toBe(true)
-    expect(limiter.take('a')).toBe(true)
-    expect(limiter.ready('a')).toBe(false)
-    expect(limiter.take('a')).toBe(false)
-    expect(limiter.take('b')).toBe(true)
-    now += 1000
-    expect(limiter.ready('a')).toBe(true)
-  })
-
-  it('forgets full buckets when it grows past maxKeys', () => {
-    let now = 0
-    const limiter = new KeyedLimiter(1, 1, () => now, 2)
-    limiter.take('a')
-    limiter.take('b')
-    now += 5000
-    limiter.take('c')
-    expect(limiter.size).toBe(1)
   })
 })
