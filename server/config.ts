@@ -52,6 +52,8 @@ export interface ServerOptions {
   fetch?: FetchLike
   /** Default 'info' (env LOG_LEVEL). */
   logLevel?: LogLevel
+  /** Where log lines (JSON, one a line) are written. Default stdout; inject one to read the log in tests. */
+  logStream?: LogStream
   /** Largest accepted upload in bytes. Default 5 MiB (env UPLOAD_MAX_BYTES). */
   uploadMaxBytes?: number
   /** Per-connection frame rate limit. Default 20/s, burst 40 (env RATE_LIMIT_RATE, RATE_LIMIT_BURST). */
@@ -121,6 +123,7 @@ export interface ResolvedOptions {
   wechat: { appId: string; secret: string } | null
   fetch: FetchLike | undefined
   logLevel: LogLevel
+  logStream: LogStream | undefined
   uploadMaxBytes: number
   rateLimit: RateLimitOptions
   loginRateLimit: RateLimitOptions
@@ -179,6 +182,11 @@ export const CLUSTER_SECRET_MIN_LENGTH = 32
 /** Largest WebSocket frame accepted; bigger ones close the link with 1009. */
 export const MAX_FRAME_BYTES = 64 * 1024
 
+/** A destination for log lines, as pino takes it. */
+export interface LogStream {
+  write(line: string): void
+}
+
 /**
  * What a bad option (INVALID_OPTION) or environment variable (INVALID_ENV) throws: a RangeError
  * for a number or choice out of range, else a TypeError.
@@ -208,6 +216,8 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     throw configError('INVALID_OPTION', false, 'fetch must be a function')
   if (options.httpRateLimitStore !== undefined && (typeof options.httpRateLimitStore !== 'object' || options.httpRateLimitStore === null))
     throw configError('INVALID_OPTION', false, 'httpRateLimitStore must be { redis } or { store }')
+  if (options.logStream !== undefined && typeof options.logStream?.write !== 'function')
+    throw configError('INVALID_OPTION', false, 'logStream must be { write(line) }')
   const clock = options.clock ?? serverClock
   if (
     typeof clock !== 'object' ||
@@ -232,6 +242,7 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     wechat: options.wechat ?? DEFAULTS.wechat,
     fetch: options.fetch,
     logLevel: options.logLevel ?? DEFAULTS.logLevel,
+    logStream: options.logStream,
     uploadMaxBytes: options.uploadMaxBytes ?? DEFAULTS.uploadMaxBytes,
     rateLimit: options.rateLimit ?? DEFAULTS.rateLimit,
     loginRateLimit: options.loginRateLimit ?? DEFAULTS.loginRateLimit,

@@ -8,7 +8,7 @@ import type { Accounts } from './accounts'
 import type { ResolvedOptions } from './config'
 import { ChatError, isChatError, type ChatErrorCode } from './errors'
 import type { Hub } from './hub'
-import { perAddress, registerRateLimit } from './http-rate-limit'
+import { perAddress, perUser, registerRateLimit } from './http-rate-limit'
 import { authenticate } from './auth'
 import type { Store } from './store/store'
 import { UPLOAD_NAME, type Uploads } from './uploads'
@@ -54,6 +54,24 @@ function limitMessage(code: string | undefined, uploadMaxBytes: number): string 
     default:
       return undefined
   }
+}
+
+/**
+ * What a failed upload answers. Ours and fastify's coded errors as they are; anything else is the
+ * body's fault (busboy's "Unexpected end of form", "Malformed part header"...): 400, not 500. A
+ * client that went away mid-upload is logged as what it is, at info, not as a server error.
+ */
+function uploadError(err: unknown, request: FastifyRequest): unknown {
+  if (isChatError(err)) return err
+  const coded = err as Partial<FastifyError>
+  if (request.raw.aborted || request.raw.readableAborted || coded.code === 'FST_MP_PREMATURE_CLOSE') {
+    request.log.info({ event: 'upload.aborted', user: request.user?.id }, 'upload aborted by the client')
+    return new ChatError('BAD_REQUEST', 'the upload was cut off before its end')
+  }
+  if (coded.code !== undefined && coded.code in FASTIFY_CODES) return err
+  if (typeof coded.statusCode === 'number' && coded.statusCode < 500) return err
+  const message = err instanceof Error ? err.message : String(err)
+  return new ChatError('BAD_REQUEST', `malformed multipart body: ${message}`)
 }
 
 export function errorBody(code: ChatErrorCode, message: string): { error: { code: ChatErrorCode; message: string } } {
@@ -195,14 +213,25 @@ export async function registerHttp(app: FastifyInstance, deps: HttpDeps): Promis
     return reply.header('cache-control', 'no-store').send({ user, expiresAt: tokenExpiresAt })
   })
 
-  app.post('/api/upload', { preValidation: authenticate(accounts) }, async (request: FastifyRequest, reply: FastifyReply) => {
-    const file = await request.file()
-    if (!file) throw new ChatError('BAD_REQUEST', 'send multipart/form-data with one file field')
-    const bytes = await file.toBuffer()
-    const stored = uploads.save(bytes)
-    request.log.info({ event: 'upload', user: request.user?.id, name: stored.name, size: stored.size }, 'upload stored')
-    return reply.code(201).send(stored)
-  })
+  // Streamed to disk as it arrives (Uploads#saveStream); counted per user once the token is checked.
+  app.post(
+    '/api/upload',
+    {
+      preValidation: authenticate(accounts),
+      config: { rateLimit: perUser('uploads by this user', options.limits.uploads) },
+    },
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      try {
+        const file = await request.file()
+        if (!file) throw new ChatError('BAD_REQUEST', 'send multipart/form-data with one file field')
+        const stored = await uploads.saveStream(file.file, options.uploadMaxBytes)
+        request.log.info({ event: 'upload', user: request.user?.id, name: stored.name, size: stored.size }, 'upload stored')
+        return await reply.code(201).send(stored)
+      } catch (err) {
+        throw uploadError(err, request)
+      }
+    },
+  )
 
   app.get<{ Params: { name: string } }>('/uploads/:name', async (request, reply) => {
     const { name } = request.params

@@ -17,6 +17,8 @@ export interface LimitsOptions {
   agentSockets?: number
   /** Customer logins per client IP: at most `burst` per `burst / rate` seconds. Default 30 a minute. */
   customerLogins?: { rate: number; burst: number }
+  /** Uploads per user (POST /api/upload): at most `burst` per `burst / rate` seconds. Default 20 a minute. */
+  uploads?: { rate: number; burst: number }
 }
 
 export type ResolvedLimits = Required<LimitsOptions>
@@ -26,6 +28,7 @@ export const LIMIT_DEFAULTS: ResolvedLimits = {
   customerSockets: 3,
   agentSockets: 10,
   customerLogins: { rate: 0.5, burst: 30 },
+  uploads: { rate: 1 / 3, burst: 20 },
 }
 
 /** ms a socket closed for reading too slowly has to read its close frame before it is cut. */
@@ -33,11 +36,14 @@ export const SLOW_READER_CUT_MS = 2000
 
 const Integer = (minimum: number) => Type.Integer({ minimum, maximum: Number.MAX_SAFE_INTEGER })
 
+const RateSchema = Type.Object({ rate: Type.Number({ exclusiveMinimum: 0 }), burst: Integer(1) })
+
 export const LimitsSchema = Type.Object({
   socketBufferedBytes: Type.Optional(Integer(1024)),
   customerSockets: Type.Optional(Integer(1)),
   agentSockets: Type.Optional(Integer(1)),
-  customerLogins: Type.Optional(Type.Object({ rate: Type.Number({ exclusiveMinimum: 0 }), burst: Integer(1) })),
+  customerLogins: Type.Optional(RateSchema),
+  uploads: Type.Optional(RateSchema),
 })
 
 export function resolveLimits(limits: LimitsOptions | undefined): ResolvedLimits {

@@ -136,7 +136,7 @@ export async function startServer(input: ServerOptions = {}): Promise<RunningSer
     let closing = false
 
     app = Fastify({
-      logger: { level: options.logLevel },
+      logger: { level: options.logLevel, ...(options.logStream !== undefined ? { stream: options.logStream } : {}) },
       // One line per request comes from the onResponse hook below, not fastify's two.
       logController: new LogController({ disableRequestLogging: true }),
       bodyLimit: JSON_BODY_LIMIT,
@@ -214,7 +214,8 @@ export async function startServer(input: ServerOptions = {}): Promise<RunningSer
       },
     })
     await app.register(fastifyMultipart, {
-      limits: { fileSize: options.uploadMaxBytes, files: 1, fields: 10, parts: 20 },
+      // fileSize one past the cap: Uploads#saveStream sees the byte too many and refuses with the cap in its message.
+      limits: { fileSize: options.uploadMaxBytes + 1, files: 1, fields: 10, parts: 20 },
     })
     app.decorateRequest('user', null)
     app.decorateRequest('tokenExpiresAt', null)

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import { Transform, type Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import { ChatError } from './errors'
 
 export type ImageType = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp'
@@ -43,6 +45,9 @@ export function sniffImage(bytes: Buffer): SniffedImage | null {
   return null
 }
 
+/** Bytes sniffImage needs at most (webp: RIFF, size, WEBP). */
+const SNIFF_BYTES = 16
+
 /** `<sha256>.<ext>`: the only names this server writes, and the only ones it serves. */
 export const UPLOAD_NAME = /^[0-9a-f]{64}\.(png|jpg|gif|webp)$/
 export const UPLOADS_PREFIX = '/uploads/'
@@ -73,19 +78,40 @@ export class Uploads {
     fs.mkdirSync(dir, { recursive: true })
   }
 
-  /** Stores an image (checked from its bytes); UNSUPPORTED_TYPE for anything that is not png/jpeg/gif/webp. */
-  save(bytes: Buffer): StoredUpload {
-    const sniffed = sniffImage(bytes)
-    if (!sniffed) throw new ChatError('UNSUPPORTED_TYPE', 'only png, jpeg, gif and webp images can be uploaded')
-    const name = `${createHash('sha256').update(bytes).digest('hex')}.${sniffed.ext}`
-    const file = path.join(this.dir, name)
-    if (!fs.existsSync(file)) {
-      // Write then rename, so a reader never sees half a file.
-      const tmp = path.join(this.dir, `.${name}.${randomBytes(4).toString('hex')}.tmp`)
-      fs.writeFileSync(tmp, bytes, { mode: 0o644 })
-      fs.renameSync(tmp, file)
+  /**
+   * Streams an upload to disk: the bytes go to a temp file in this folder as they arrive, hashed on
+   * the way, so memory holds a chunk, never the file. More than `maxBytes` stops it with TOO_LARGE;
+   * whatever ends it early (too large, not an image, the client gone, a broken body) removes the
+   * temp file, so a failed upload leaves nothing behind.
+   */
+  async saveStream(source: Readable, maxBytes: number): Promise<StoredUpload> {
+    const tmp = path.join(this.dir, `.upload.${randomBytes(8).toString('hex')}.tmp`)
+    const hash = createHash('sha256')
+    let head = Buffer.alloc(0)
+    let size = 0
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        size += chunk.length
+        if (size > maxBytes) return done(new ChatError('TOO_LARGE', `upload larger than ${maxBytes} bytes (UPLOAD_MAX_BYTES)`))
+        if (head.length < SNIFF_BYTES) head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES - head.length)])
+        hash.update(chunk)
+        done(null, chunk)
+      },
+    })
+    try {
+      await pipeline(source, meter, fs.createWriteStream(tmp, { mode: 0o644, flags: 'wx' }))
+      const sniffed = sniffImage(head)
+      if (!sniffed) throw new ChatError('UNSUPPORTED_TYPE', 'only png, jpeg, gif and webp images can be uploaded')
+      const name = `${hash.digest('hex')}.${sniffed.ext}`
+      const file = path.join(this.dir, name)
+      // Rename when new (a reader never sees half a file); the same bytes stored before are kept.
+      if (fs.existsSync(file)) fs.rmSync(tmp, { force: true })
+      else fs.renameSync(tmp, file)
+      return { url: `${UPLOADS_PREFIX}${name}`, name, type: sniffed.type, size }
+    } catch (err) {
+      fs.rmSync(tmp, { force: true })
+      throw err
     }
-    return { url: `${UPLOADS_PREFIX}${name}`, name, type: sniffed.type, size: bytes.length }
   }
 
   has(name: string): boolean {

@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { Readable } from 'node:stream'
 import { sniffImage, typeOfUpload, uploadNameFromUrl, Uploads } from '../../server/uploads'
 import { tempDir } from './helpers/server-harness'
 import { GIF, JPEG, PNG, WEBP } from './helpers/images'
@@ -45,12 +46,15 @@ describe('upload names', () => {
 })
 
 describe('Uploads', () => {
-  it('stores an image once under its content hash', () => {
+  const chunks = (bytes: Buffer, size = 7) =>
+    Readable.from(Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size)))
+
+  it('stores an image once under its content hash, streamed in chunks', async () => {
     const dir = tempDir()
     try {
       const uploads = new Uploads(path.join(dir, 'uploads'))
-      const a = uploads.save(PNG)
-      const b = uploads.save(PNG)
+      const a = await uploads.saveStream(chunks(PNG), 1024)
+      const b = await uploads.saveStream(chunks(PNG, 1), 1024)
       expect(a).toEqual(b)
       expect(a.url).toMatch(/^\/uploads\/[0-9a-f]{64}\.png$/)
       expect(a).toMatchObject({ type: 'image/png', size: PNG.length })
@@ -62,10 +66,45 @@ describe('Uploads', () => {
     }
   })
 
-  it('refuses bytes that are not an image with UNSUPPORTED_TYPE', () => {
+  it('refuses bytes that are not an image with UNSUPPORTED_TYPE and leaves no file', async () => {
     const dir = tempDir()
     try {
-      expect(() => new Uploads(dir).save(Buffer.from('hello'))).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_TYPE' }))
+      await expect(new Uploads(dir).saveStream(chunks(Buffer.from('hello')), 1024)).rejects.toMatchObject({ code: 'UNSUPPORTED_TYPE' })
+      expect(fs.readdirSync(dir)).toEqual([])
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('stops at the byte past maxBytes with TOO_LARGE naming the cap, and leaves no file', async () => {
+    const dir = tempDir()
+    try {
+      const big = Buffer.concat([PNG, Buffer.alloc(100)])
+      await expect(new Uploads(dir).saveStream(chunks(big), big.length - 1)).rejects.toMatchObject({
+        code: 'TOO_LARGE',
+        message: `upload larger than ${big.length - 1} bytes (UPLOAD_MAX_BYTES)`,
+      })
+      expect(fs.readdirSync(dir)).toEqual([])
+      expect((await new Uploads(dir).saveStream(chunks(big), big.length)).size).toBe(big.length)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('removes the partial file when the source fails mid-stream', async () => {
+    const dir = tempDir()
+    try {
+      const source = new Readable({ read: () => undefined })
+      const saving = new Uploads(dir).saveStream(source, 1 << 20)
+      source.push(PNG)
+      // The temp file exists once the first chunk is written; then the source breaks.
+      await new Promise<void>((resolve) => {
+        const check = (): void => (fs.readdirSync(dir).length > 0 ? resolve() : void setImmediate(check))
+        check()
+      })
+      source.destroy(new Error('connection reset'))
+      await expect(saving).rejects.toThrow('connection reset')
+      expect(fs.readdirSync(dir)).toEqual([])
     } finally {
       fs.rmSync(dir, { recursive: true, force: true })
     }

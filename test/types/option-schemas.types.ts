@@ -1,6 +1,6 @@
 /**
  * OptionsSchema (server/option-schemas.ts) describes exactly ServerOptions (server/config.ts),
- * less `fetch`, `clock` and `httpRateLimitStore`, functions (or holders of them) that JSON Schema cannot describe and resolveOptions checks
+ * less `fetch`, `clock`, `httpRateLimitStore` and `logStream`, functions (or holders of them) that JSON Schema cannot describe and resolveOptions checks
  * by hand.
  */
 import type { Static } from '@sinclair/typebox'
@@ -9,7 +9,7 @@ import type { OptionsSchema } from '../../server/option-schemas'
 import type { Equal, Expect } from './type-equality'
 
 export type OptionSchemaChecks = [
-  Expect<Equal<Static<typeof OptionsSchema>, Omit<ServerOptions, 'fetch' | 'clock' | 'httpRateLimitStore'>>>,
+  Expect<Equal<Static<typeof OptionsSchema>, Omit<ServerOptions, 'fetch' | 'clock' | 'httpRateLimitStore' | 'logStream'>>>,
 ]
 
 // @ts-expect-error the schema leaves the functions out
