@@ -98,8 +98,10 @@ export class Uploads {
         done(null, chunk)
       },
     })
+    // Opened here, synchronously: the file exists before any byte arrives, so a failure at any point finds it to remove.
+    const out = fs.createWriteStream(tmp, { fd: fs.openSync(tmp, 'wx', 0o644) })
     try {
-      await pipeline(source, meter, fs.createWriteStream(tmp, { mode: 0o644, flags: 'wx' }))
+      await pipeline(source, meter, out)
       const sniffed = sniffImage(head)
       if (!sniffed) throw new ChatError('UNSUPPORTED_TYPE', 'only png, jpeg, gif and webp images can be uploaded')
       const name = `${hash.digest('hex')}.${sniffed.ext}`
@@ -109,6 +111,9 @@ export class Uploads {
       else fs.renameSync(tmp, file)
       return { url: `${UPLOADS_PREFIX}${name}`, name, type: sniffed.type, size }
     } catch (err) {
+      // pipeline rejects at the first error: wait until the file is closed, then remove it.
+      // (Not events.once: it rejects on the 'error' the pipeline gives the file stream.)
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()))
       fs.rmSync(tmp, { force: true })
       throw err
     }
