@@ -454,7 +454,7 @@ export class Conversations {
   private async pickAgent(tx: Tx): Promise<User | null> {
     let best: { user: User; load: number } | null = null
     for (const id of await this.presence.onlineAgentIds()) {
-      if ((await this.statusOf(id)) !== 'online') continue
+      if ((await tx.agentStatus(id)) !== 'online') continue
       const user = await tx.user(id)
       if (!user) continue
       const load = await tx.agentLoad(id)

@@ -1,4 +1,5 @@
 import pg from 'pg'
+import type { AgentStatus } from '../../src/protocol'
 import type { ChatMessage, Conversation, ConversationStatus, Rating, User, UserRole } from '../types'
 import { MIGRATIONS, refuseNewer, type Migration } from './migrations'
 import {
@@ -142,6 +143,13 @@ class PostgresQueries implements StoreQueries {
       "SELECT DISTINCT agent_id FROM conversations WHERE status = 'assigned' AND agent_id IS NOT NULL ORDER BY agent_id",
     )
     return rows.map((row) => row.agent_id)
+  }
+
+  async agentStatus(agentId: string): Promise<AgentStatus> {
+    const row = await this.one<{ agent_status: AgentStatus | null }>("SELECT agent_status FROM users WHERE id = $1 AND role = 'agent'", [
+      agentId,
+    ])
+    return row?.agent_status ?? 'online'
   }
 
   async agentLoad(agentId: string): Promise<number> {

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3'
 import { Mutex } from 'async-mutex'
+import type { AgentStatus } from '../../src/protocol'
 import type { ChatMessage, ConversationStatus, MessageKind, Rating, Role, User, UserRole } from '../types'
 import { GroupCommit } from './group-commit'
 import { migrateSqlite } from './migrations'
@@ -47,6 +48,9 @@ function prepare(db: Database.Database) {
     ),
     agentsWithAssigned: db.prepare<[], { agent_id: string }>(
       "SELECT DISTINCT agent_id FROM conversations WHERE status = 'assigned' AND agent_id IS NOT NULL ORDER BY agent_id",
+    ),
+    agentStatus: db.prepare<[string], { agent_status: AgentStatus | null }>(
+      "SELECT agent_status FROM users WHERE id = ? AND role = 'agent'",
     ),
     loadOf: db.prepare<[string], { n: number }>(
       "SELECT count(*) AS n FROM conversations WHERE agent_id = ? AND status IN ('assigned', 'open')",
@@ -190,6 +194,10 @@ class SqliteQueries implements StoreQueries {
 
   agentLoad(agentId: string): Promise<number> {
     return this.run(() => this.s.loadOf.get(agentId)?.n ?? 0)
+  }
+
+  agentStatus(agentId: string): Promise<AgentStatus> {
+    return this.run(() => this.s.agentStatus.get(agentId)?.agent_status ?? 'online')
   }
 
   insertConversation(

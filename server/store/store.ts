@@ -12,7 +12,7 @@
  *   writers on the same conversation (or customer) run one after the other: seqs stay gapless and
  *   unique, a duplicate message id is seen by the second writer, one agent wins an accept.
  */
-import type { Notice } from '../../src/protocol'
+import type { AgentStatus, Notice } from '../../src/protocol'
 import type { ChatMessage, Conversation, ConversationStatus, ImageRef, MessageKind, Rating, Sender, User, UserRole } from '../types'
 
 export interface ConversationRow {
@@ -79,6 +79,12 @@ export interface StoreQueries {
   agentsWithAssigned(): Promise<string[]>
   /** How many `assigned` + `open` conversations the agent has. */
   agentLoad(agentId: string): Promise<number>
+  /**
+   * The agent's desk status (busy/away take no new conversations; 'online' when never set). Read
+   * by routing inside its transaction: on PostgreSQL a read on the pool there would need a second
+   * connection while holding one, and concurrent routings exhausted the pool (bench:cluster).
+   */
+  agentStatus(agentId: string): Promise<AgentStatus>
   insertConversation(c: { id: string; customerId: string; agentId: string | null; status: ConversationStatus }, now: number): Promise<void>
   updateConversation(id: string, status: ConversationStatus, agentId: string | null, now: number): Promise<void>
   /** Raises the reader's read mark to `seq` (never lowers it, never past the last message); returns the new mark. */
