@@ -56,6 +56,8 @@ async function start(name: string, count: number, env: Record<string, string>, n
         UPLOADS_DIR: path.join(dir, 'uploads'),
         DEMO_AGENT_PASSWORD: AGENT_PASSWORD,
         LOG_LEVEL: 'info',
+        // The bench is every customer's proxy: each login's X-Forwarded-For is its own address (loginCustomers).
+        TRUST_PROXY: '127.0.0.1',
         ...env,
       }),
     )
@@ -116,8 +118,11 @@ async function main(): Promise<void> {
   const redisUrl = process.env.REDIS_URL ?? process.env.TEST_REDIS_URL
   const nginxBin = process.env.NGINX_BIN ?? '/usr/sbin/nginx'
   if (!databaseUrl || !redisUrl || !fs.existsSync(nginxBin)) {
-    console.error('bench:cluster needs DATABASE_URL, REDIS_URL and nginx (NGINX_BIN); see README, "Several instances".')
-    process.exit(2)
+    // Skipped, not failed: `npm run bench` runs every bench:* script, also where these services are not installed.
+    console.log(
+      'bench:cluster skipped: it needs DATABASE_URL, REDIS_URL (or TEST_…, as scripts/cluster-services.sh prints them) and nginx (NGINX_BIN); see README, "Several instances".',
+    )
+    return
   }
   console.log(
     `Customer → agent (one hop) at ${RATE} messages/s offered for ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up), ${CUSTOMERS} customers → 1 agent; then ${IDLE} idle customer connections.`,
@@ -126,13 +131,7 @@ async function main(): Promise<void> {
   const plans: Array<() => Promise<Setup>> = [
     () => start('1 instance, SQLite', 1, {}),
     () => start('1 instance, PostgreSQL', 1, { DATABASE_URL: databaseUrl, SECRET }),
-    () =>
-      start(
-        '2 instances + nginx, PostgreSQL + Redis',
-        2,
-        { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, SECRET, TRUST_PROXY: '127.0.0.1' },
-        nginxBin,
-      ),
+    () => start('2 instances + nginx, PostgreSQL + Redis', 2, { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, SECRET }, nginxBin),
   ]
   for (const plan of plans) {
     const setup = await plan()

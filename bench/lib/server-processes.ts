@@ -153,8 +153,8 @@ export function startChild(kind: ChildKind, env: NodeJS.ProcessEnv = {}): Promis
   })
 }
 
-async function postJson<T>(url: string, body: unknown): Promise<T> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+async function postJson<T>(url: string, body: unknown, headers: Record<string, string> = {}): Promise<T> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
   if (!res.ok) throw new Error(`${url} answered ${res.status}`)
   return (await res.json()) as T
 }
@@ -178,12 +178,18 @@ export async function pool<T>(n: number, concurrency: number, task: (i: number) 
   return { results: results.filter((r) => r !== undefined), ...(error ? { error } : {}) }
 }
 
+/**
+ * Logs `n` customers in (codes bench-0…); rejects unless all got a token. Each login carries an
+ * X-Forwarded-For address of its own: a server that trusts the bench's proxy (TRUST_PROXY, as
+ * bench:cluster's instances do) counts its per-address login limit per customer, as real phones
+ * would be; others ignore the header.
+ */
 export async function loginCustomers(server: Pick<ChildServer, 'url'>, n: number): Promise<string[]> {
-  const { results } = await pool(
-    n,
-    32,
-    async (i) => (await postJson<{ token: string }>(`${server.url}/api/login`, { code: `bench-${i}` })).token,
-  )
+  const { results, error } = await pool(n, 32, async (i) => {
+    const address = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`
+    return (await postJson<{ token: string }>(`${server.url}/api/login`, { code: `bench-${i}` }, { 'x-forwarded-for': address })).token
+  })
+  if (error) throw new Error(`${results.length} of ${n} customer logins succeeded: ${error.message}`)
   return results
 }
 
