@@ -46,7 +46,9 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 it('writes every screenshot as a 750 px wide PNG', async () => {
   const html = path.join(dir, 'html')
   const png = path.join(dir, 'png')
-  await run(process.execPath, [createRequire(__filename).resolve('jest/bin/jest'), '-c', 'jest.screenshots.config.js'], { SCREENSHOTS_HTML: html })
+  await run(process.execPath, [createRequire(__filename).resolve('jest/bin/jest'), '-c', 'jest.screenshots.config.js'], {
+    SCREENSHOTS_HTML: html,
+  })
   await run(process.execPath, ['scripts/run-ts.mjs', 'scripts/screenshots-render.ts', '--in', html, '--out', png])
   expect(fs.readdirSync(png).sort()).toEqual(SHOTS.map((s) => `${s}.png`).sort())
   for (const name of SHOTS) {
