@@ -1,5 +1,6 @@
 /** The console's one ChatSocket: the browser WebSocket, the token in the URL (browsers cannot set headers). */
 import { ChatSocket, createWebConnectSocket } from 'miniprogram-chat-socket'
+import { FRAME_RATE_LIMIT, paceFor } from 'miniprogram-chat-socket/chat'
 import { browserLifecycle } from './browser-lifecycle'
 
 /** `ws(s)://<this host>/ws?token=...` */
@@ -14,5 +15,7 @@ export function connectAgent(token: string, win: Window = window): ChatSocket {
     connectSocket: createWebConnectSocket(),
     lifecycle: browserLifecycle(win, win.document),
     reconnect: { minDelay: 500, maxDelay: 10_000 },
+    // What the agent sent while the link was down replays under the server's frame limit.
+    queue: paceFor(FRAME_RATE_LIMIT),
   })
 }

@@ -14,6 +14,7 @@ export interface AppConfig {
   /** ChatSocket tuning; anything left out keeps ChatSocket's defaults. */
   reconnect?: ReconnectOptions
   heartbeat?: HeartbeatOptions
+  /** Default ChatSocket's, paced (`rate`, `burst`) for the reference server's frame limit: `paceFor(FRAME_RATE_LIMIT)`. */
   queue?: QueueOptions
   /** The socket's outbox in `wx` storage (bounds, key); `false` turns it off. Default: on, ChatSocket's bounds. */
   persist?: Omit<PersistOptions, 'storage'> | false

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import type { Static } from '@sinclair/typebox'
 import envSchema from 'env-schema'
+import { FRAME_RATE_LIMIT } from '../src/protocol'
 import type { HttpRateLimitStore } from './http-rate-limit'
 import { resolveLimits, type LimitsOptions, type ResolvedLimits } from './limits'
 import { serverClock, type Clock } from './server-clock'
@@ -56,7 +57,11 @@ export interface ServerOptions {
   logStream?: LogStream
   /** Largest accepted upload in bytes. Default 5 MiB (env UPLOAD_MAX_BYTES). */
   uploadMaxBytes?: number
-  /** Per-connection frame rate limit. Default 20/s, burst 40 (env RATE_LIMIT_RATE, RATE_LIMIT_BURST). */
+  /**
+   * Per-connection frame rate limit. Default 20/s, burst 40 (env RATE_LIMIT_RATE,
+   * RATE_LIMIT_BURST; `FRAME_RATE_LIMIT`). The chat clients pace their writes for the default
+   * (`paceFor(FRAME_RATE_LIMIT)`): lowering it means pacing them for the new value.
+   */
   rateLimit?: RateLimitOptions
   /**
    * Agent login attempts per client IP, counted as they arrive (before the password is checked):
@@ -158,7 +163,7 @@ export const DEFAULTS = {
   wechat: null,
   logLevel: 'info',
   uploadMaxBytes: 5 * 1024 * 1024,
-  rateLimit: { rate: 20, burst: 40 },
+  rateLimit: { ...FRAME_RATE_LIMIT },
   loginRateLimit: { rate: 1 / 6, burst: 10 },
   consoleDir: './build/console',
   demoAgent: { username: 'demo', name: '小美' },

@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws'
 import type { AgentCredential } from './accounts'
-import type { TokenBucket } from './rate-limit'
+import type { TokenBucket } from '../src/token-bucket'
 import { Serial } from './serial'
 import type { OutFrame, User } from './types'
 

@@ -1,5 +1,6 @@
 import { backoffDelay } from './backoff'
 import { TimerSlot } from './clock'
+import { TokenBucket } from './token-bucket'
 import { createEmitter, type Emitter } from './emitter'
 import { ErrorCodes, SocketError, type ErrorCode } from './errors'
 import { Heartbeat } from './heartbeat'
@@ -52,6 +53,10 @@ export class ChatSocket {
   private readonly retryTimer: TimerSlot
   private readonly connectTimer: TimerSlot
   private readonly uptimeTimer: TimerSlot
+  /** Waits for the pace bucket's next token while queued frames wait their turn. */
+  private readonly paceTimer: TimerSlot
+  /** The current link's write budget (`queue.rate`/`queue.burst`), fresh for every link; null when not paced. */
+  private pace: TokenBucket | null = null
   private _state: SocketState = 'idle'
   private readonly websocket: WebSocketTransport
   /** Null unless `transports` has 'polling'. */
@@ -98,6 +103,7 @@ export class ChatSocket {
     this.retryTimer = new TimerSlot(clock)
     this.connectTimer = new TimerSlot(clock)
     this.uptimeTimer = new TimerSlot(clock)
+    this.paceTimer = new TimerSlot(clock)
     this.websocket = new WebSocketTransport(this.o.connectSocket, this.o.passThrough)
     const { transports, request } = this.o
     this.current = transports[0] ?? 'websocket'
@@ -284,17 +290,16 @@ export class ChatSocket {
     this.dialing = false
     this.connectTimer.clear()
     this.ready = true
-    this.queue.setOpen(true)
+    const { rate, burst } = this.o.queue
+    // Fresh for every link, as a server's per-connection bucket is.
+    this.pace = rate === Infinity ? null : new TokenBucket(rate, burst, () => this.o.clock.now())
     this.heartbeat?.start()
     if (this.o.reconnect) this.uptimeTimer.set(() => (this.attempt = 0), this.o.reconnect.minUptime)
     if (this.link instanceof PollingLink) this.probe?.start(this.link)
     else this.wsFailures = 0
     // Replay before the state says open, so a send made in an open/state handler queues behind.
     const gen = this.generation
-    for (const push of this.queue.unsent()) {
-      if (gen !== this.generation) return
-      this.transmit(push)
-    }
+    this.pump()
     if (gen !== this.generation) return
     this.setState('open')
     this.emit('open', undefined)
@@ -329,7 +334,8 @@ export class ChatSocket {
     this.generation++
     this.link = null
     this.ready = false
-    this.queue.setOpen(false)
+    this.pace = null
+    this.paceTimer.clear()
     this.dialing = false
     this.heartbeat?.stop()
     this.connectTimer.clear()
@@ -369,7 +375,7 @@ export class ChatSocket {
       for (const u of detached.unsent) ws.send(u.data, u.sent)
     } else {
       this.queue.markAllUnsent()
-      for (const push of this.queue.unsent()) this.transmit(push)
+      this.pump()
     }
     this.switchTo('websocket')
     this.heartbeat?.start()
@@ -497,7 +503,7 @@ export class ChatSocket {
         this.outbox.add({ id, data, queuedAt: this.o.clock.now() })
       }
       queue.add(push)
-      if (this.ready) this.transmit(push, data)
+      if (this.ready) this.pump(push, data)
     })
   }
 
@@ -567,6 +573,24 @@ export class ChatSocket {
     return restored
   }
 
+  /**
+   * Writes the pushes waiting their turn, oldest first: every one, or with `queue.rate` as many
+   * as the link's bucket allows now, the rest as its tokens come back. `fresh` is the push
+   * `enqueue` has just encoded (`data`), written without encoding it again when its turn is now.
+   */
+  private pump(fresh?: Push, data?: string | ArrayBuffer): void {
+    const gen = this.generation
+    for (let push = this.queue.nextUnsent(); push !== undefined; push = this.queue.nextUnsent()) {
+      const pace = this.pace
+      if (pace !== null && !pace.take()) {
+        if (!this.paceTimer.active) this.paceTimer.set(() => this.pump(), pace.msUntilReady)
+        return
+      }
+      this.transmit(push, push === fresh ? data : undefined)
+      if (gen !== this.generation) return
+    }
+  }
+
   /** Writes a queued send: the bytes `enqueue` has just encoded, or (a replay) the frame encoded again. */
   private transmit(push: Push, data?: string | ArrayBuffer): void {
     if (data === undefined) {
@@ -579,7 +603,7 @@ export class ChatSocket {
         return
       }
     }
-    push.sent = true
+    this.queue.written(push)
     this.write(
       data,
       push.expectAck

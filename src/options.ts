@@ -28,7 +28,7 @@ export const DEFAULTS = {
   timeout: 10000,
   heartbeat: { interval: 25000, timeout: 10000 },
   reconnect: { minDelay: 1000, maxDelay: 30000, factor: 2, jitter: 0.5, maxAttempts: Infinity, minUptime: 5000 },
-  queue: { maxSize: 1000, sendTimeout: 15000, offlineTimeout: 86_400_000 },
+  queue: { maxSize: 1000, sendTimeout: 15000, offlineTimeout: 86_400_000, rate: Infinity, burst: 20 },
   persist: { key: 'chat-socket.outbox', maxEntries: 100, maxBytes: 262_144 },
   transports: ['websocket'],
   fallbackAfter: 3,
@@ -155,6 +155,8 @@ export function resolveQueue(value: unknown): Required<QueueOptions> {
     maxSize: num('queue.maxSize', q.maxSize, 1, INT),
     sendTimeout: num('queue.sendTimeout', q.sendTimeout, 0, ABOVE | INF),
     offlineTimeout: num('queue.offlineTimeout', q.offlineTimeout, 0, ABOVE | INF),
+    rate: num('queue.rate', q.rate, 0, ABOVE | INF),
+    burst: num('queue.burst', q.burst, 1, INT),
   }
 }
 

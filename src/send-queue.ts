@@ -5,7 +5,7 @@ import type { Clock, Frame } from './types'
 /** The longest delay setTimeout takes as given (about 24.8 days). */
 const MAX_TIMER_DELAY = 2 ** 31 - 1
 
-/** Which budget a push was charged when it timed out: time on an open link, or time without one. */
+/** Which budget a push was charged when it timed out: time since it was written on a link, or time before that. */
 export type TimeoutPhase = 'open' | 'offline'
 
 /** One message on its way: like phoenix's Push, it owns its promise and its deadline. */
@@ -23,17 +23,18 @@ export interface Push {
   /** false: settles when the platform has sent it, without waiting for an ack. */
   readonly expectAck: boolean
   /**
-   * ms of open link it may still wait for its answer (`sendTimeout`). Only time while the
-   * link is open is charged to it: a send queued in a lift does not fail for want of a link.
+   * ms it may still wait for its answer once written on a link (`sendTimeout`). Only time
+   * between being written and the link dropping is charged to it: a send queued in a lift, or
+   * waiting its turn behind a paced replay, does not fail for want of a link.
    */
   openLeft: number
-  /** ms it may still wait without an open link (`offlineTimeout`), charged only while there is none. */
+  /** ms it may still wait before being written (`offlineTimeout`): without a link, or waiting its turn. */
   offlineLeft: number
   /** Clock time its current phase (open or offline) started counting. */
   since: number
   /** Clock time it times out if the phase does not change first (Infinity: never). Set by the queue. */
   deadline: number
-  /** Handed to the current link and not yet answered. Links that drop reset it. */
+  /** Handed to the current link and not yet answered (`written`). Links that drop reset it. */
   sent: boolean
   resolve(value: unknown): void
   reject(error: SocketError): void
@@ -44,15 +45,19 @@ export interface Push {
  * ordered replay. Deadlines share one timer, armed for the earliest one, rather than a timer
  * per message: thousands of pipelined sends cost no timer churn.
  *
- * Each push has two budgets, one charged while the link is open and one while it is not;
- * `setOpen` moves every push from one to the other (once per link change, not per message).
+ * Each push has two budgets: one charged from the moment it is written on a link (`written`)
+ * until that link drops, one charged while it waits to be written (no link, or its turn has not
+ * come). Pushes waiting to be written are also kept in a FIFO, so `nextUnsent` is O(1) however
+ * many written pushes wait for their acks.
  */
 export class SendQueue {
   private readonly entries = new Map<string, Push>()
   private readonly timer: TimerSlot
   /** Deadline the timer is armed for (Infinity: not armed). */
   private armedFor = Infinity
-  private open = false
+  /** Pushes waiting to be written, in send order, from `head` on; taken or written ones are skipped lazily. */
+  private waiting: Push[] = []
+  private head = 0
 
   constructor(
     private readonly clock: Clock,
@@ -71,31 +76,36 @@ export class SendQueue {
 
   add(push: Push): void {
     push.since = this.clock.now()
-    push.deadline = push.since + (this.open ? push.openLeft : push.offlineLeft)
+    push.sent = false
+    push.deadline = push.since + push.offlineLeft
     this.entries.set(push.id, push)
+    this.waiting.push(push)
     if (push.deadline < this.armedFor) this.arm(push.deadline)
   }
 
-  /**
-   * The link opened (true) or went away (false): the time spent so far is charged to the
-   * phase that ends, and each deadline now counts down the other budget.
-   */
-  setOpen(open: boolean): void {
-    if (open === this.open) return
-    this.open = open
-    if (this.entries.size === 0) return
-    const now = this.clock.now()
-    let next = Infinity
-    for (const push of this.entries.values()) {
-      const spent = now - push.since
-      if (open) push.offlineLeft -= spent
-      else push.openLeft -= spent
-      push.since = now
-      push.deadline = now + (open ? push.openLeft : push.offlineLeft)
-      if (push.deadline < next) next = push.deadline
+  /** The oldest push still waiting to be written (in send order), or undefined. */
+  nextUnsent(): Push | undefined {
+    while (this.head < this.waiting.length) {
+      const push = this.waiting[this.head]!
+      if (!push.sent && this.entries.get(push.id) === push) return push
+      this.head++
     }
-    if (next < Infinity) this.arm(next)
-    else this.disarm()
+    if (this.head > 0) {
+      this.waiting = []
+      this.head = 0
+    }
+    return undefined
+  }
+
+  /** The push was handed to the link: the time it waited is charged to `offlineLeft`, and `sendTimeout` counts from now. */
+  written(push: Push): void {
+    const now = this.clock.now()
+    push.offlineLeft -= now - push.since
+    push.since = now
+    push.sent = true
+    push.deadline = now + push.openLeft
+    if (this.waiting[this.head] === push) this.head++
+    if (push.deadline < this.armedFor) this.arm(push.deadline)
   }
 
   /** Removes and returns the push with this id (only if it is `only`, when given), or undefined. */
@@ -103,23 +113,48 @@ export class SendQueue {
     const push = this.entries.get(id)
     if (!push || (only && push !== only)) return undefined
     this.entries.delete(id)
-    if (this.entries.size === 0) this.disarm()
+    if (this.entries.size === 0) {
+      this.disarm()
+      this.waiting = []
+      this.head = 0
+    } else if (this.waiting.length > 64 && this.waiting.length > 2 * this.entries.size) {
+      // Sends that timed out before being written leave holes: drop them before they pile up.
+      this.waiting = this.waiting.slice(this.head).filter((p) => !p.sent && this.entries.get(p.id) === p)
+      this.head = 0
+    }
     return push
   }
 
-  /** Pushes not handed to the current link, in send order. */
-  *unsent(): IterableIterator<Push> {
-    for (const push of this.entries.values()) if (!push.sent) yield push
-  }
-
-  /** The link dropped: everything unanswered goes out again on the next one. */
+  /**
+   * The link dropped: every push written on it is charged the time since, waits to be written
+   * again on the next link (in send order, ahead of those never written) and counts down
+   * `offlineTimeout` meanwhile.
+   */
   markAllUnsent(): void {
-    for (const push of this.entries.values()) push.sent = false
+    const now = this.clock.now()
+    let next = Infinity
+    for (const push of this.entries.values()) {
+      if (push.sent) {
+        push.openLeft -= now - push.since
+        push.sent = false
+      } else {
+        push.offlineLeft -= now - push.since
+      }
+      push.since = now
+      push.deadline = now + push.offlineLeft
+      if (push.deadline < next) next = push.deadline
+    }
+    this.waiting = [...this.entries.values()]
+    this.head = 0
+    if (next < Infinity) this.arm(next)
+    else this.disarm()
   }
 
   rejectAll(error: () => SocketError): void {
     const all = [...this.entries.values()]
     this.entries.clear()
+    this.waiting = []
+    this.head = 0
     this.disarm()
     for (const push of all) push.reject(error())
   }
@@ -147,7 +182,6 @@ export class SendQueue {
     }
     for (const push of expired) this.entries.delete(push.id)
     if (next < Infinity) this.arm(next)
-    const phase: TimeoutPhase = this.open ? 'open' : 'offline'
-    for (const push of expired) push.reject(this.onTimeout(push, phase))
+    for (const push of expired) push.reject(this.onTimeout(push, push.sent ? 'open' : 'offline'))
   }
 }

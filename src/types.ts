@@ -93,18 +93,30 @@ export interface QueueOptions {
   /** Most sends waiting for the link or for an ack. Default 1000. */
   maxSize?: number
   /**
-   * ms of open link a send may wait for its answer before it rejects with TIMEOUT. Only time
-   * while the link is open counts: a send queued offline waits for the link (see
-   * `offlineTimeout`), and the time before a reconnect is not charged. Default 15000.
+   * ms a send may wait for its answer once written on an open link, before it rejects with
+   * TIMEOUT. Only time from the write until the answer or the link's end counts: a send queued
+   * offline, or waiting its turn behind a paced replay (`rate`), is charged `offlineTimeout`
+   * instead, and the time before a reconnect is not charged. Default 15000.
    */
   sendTimeout?: number
   /**
-   * ms a send may wait without an open link (summed over every outage, and for a send
-   * restored by `persist`, counted from when it was first queued) before it rejects with
-   * TIMEOUT. Much longer than `sendTimeout`: a message typed in a lift goes out when the
-   * link is back. Default 86400000 (24 h); Infinity waits for ever.
+   * ms a send may wait before being written (summed over every outage and every wait for its
+   * turn, and for a send restored by `persist`, counted from when it was first queued) before
+   * it rejects with TIMEOUT. Much longer than `sendTimeout`: a message typed in a lift goes out
+   * when the link is back. Default 86400000 (24 h); Infinity waits for ever.
    */
   offlineTimeout?: number
+  /**
+   * Most queued frames (sends and requests, not pings) written per second on one link, so a
+   * long replay after a reconnect stays under a server's per-connection rate limit instead of
+   * being refused in part. Each link starts with `burst` frames it may write at once; the rest
+   * wait their turn in order. Pace under the server's limit, with room for network jitter: the
+   * reference server allows 20/s with a burst of 40, and its chat clients use
+   * `paceFor(FRAME_RATE_LIMIT)` (18/s, burst 20). Default Infinity: not paced.
+   */
+  rate?: number
+  /** Frames a fresh link may write at once before `rate` applies (with `rate` only). Default 20. */
+  burst?: number
 }
 
 export type { OutboxStorage }

@@ -10,7 +10,7 @@
  */
 import type { AppConfig } from '../config'
 import { socketUrl } from '../config'
-import { CustomerSession, createEmitter, watchToken } from '../lib/chat/index'
+import { CustomerSession, FRAME_RATE_LIMIT, createEmitter, paceFor, watchToken } from '../lib/chat/index'
 import type { Clock, ConversationClient, ImageContent } from '../lib/chat/index'
 import { ChatSocket } from '../lib/index'
 import type { ChatSocketOptions, OutboxStorage, SocketState } from '../lib/index'
@@ -124,7 +124,8 @@ export class ChatService {
       ...(persist !== false && { persist: { key: OUTBOX_STORAGE_KEY, ...persist, storage } }),
       ...(reconnect !== undefined && { reconnect }),
       ...(heartbeat !== undefined && { heartbeat }),
-      ...(queue !== undefined && { queue }),
+      // Paced for the server's frame limit: a long offline queue replays without a RATE_LIMITED.
+      queue: { ...paceFor(FRAME_RATE_LIMIT), ...queue },
       // Long-polling where WebSocket is refused: over the platform's wx.request, so the test `wx` and WeChat's both work.
       ...(transports !== undefined && { transports, request: platform.pollingRequest }),
       ...(fallbackAfter !== undefined && { fallbackAfter }),

@@ -24,7 +24,7 @@ export type {
   PendingMessage,
 } from './message-list'
 export { ConversationClient, MAX_TEXT_LENGTH, peerRole } from './conversation-client'
-export { textLength, RECALL_WINDOW_MS, RATING_COMMENT_MAX_LENGTH } from '../protocol'
+export { textLength, RECALL_WINDOW_MS, RATING_COMMENT_MAX_LENGTH, FRAME_RATE_LIMIT, paceFor } from '../protocol'
 export type { ConversationClientEvents, ConversationClientOptions, ConversationClientState } from './conversation-client'
 export { CustomerSession } from './customer-session'
 export type { CachedSession, ClientSettings, CustomerSessionEvents, CustomerSessionOptions, CustomerStatus } from './customer-session'

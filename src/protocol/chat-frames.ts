@@ -30,6 +30,25 @@ export type ReadFrame = { type: 'read'; id: string; conversationId: string; seq:
 /** Neither stored nor acked (send it with `{ ack: false }`). */
 export type TypingFrame = { type: 'typing'; conversationId: string }
 
+// ── limits (docs/protocol.md §2 "Limits") ──────────────────────────────────
+
+/**
+ * The reference server's default frame limit per connection (`RATE_LIMIT_RATE`,
+ * `RATE_LIMIT_BURST`): a token bucket of `burst` frames refilled at `rate` per second; pings
+ * are not counted. A frame over it is refused with `RATE_LIMITED`.
+ */
+export const FRAME_RATE_LIMIT: Readonly<{ rate: number; burst: number }> = { rate: 20, burst: 40 }
+
+/**
+ * ChatSocket's `queue.rate`/`queue.burst` for a server with this frame limit: 90 % of its
+ * rate and half its burst. The client's writes then conform to a bucket smaller than the
+ * server's, so frames bunched on the way (a stall of up to (burst − burst/2) ÷ rate, about a
+ * second at the defaults) still fit, and a replay of a long offline queue is never refused.
+ */
+export function paceFor(limit: { rate: number; burst: number }): { rate: number; burst: number } {
+  return { rate: limit.rate * 0.9, burst: Math.max(1, Math.floor(limit.burst / 2)) }
+}
+
 // ── recall and rating (docs/protocol.md §2 "Recall and rating") ─────────────
 
 /** How long after it was stored (its `ts`) a message may be recalled by its sender. */

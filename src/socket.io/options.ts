@@ -40,8 +40,11 @@ export interface ManagerOptions {
   connectSocket?: ConnectSocket
   /** Backoff, as ChatSocket's `reconnect`; `false`: no reconnecting. */
   reconnect?: ReconnectOptions | false
-  /** The bounded buffer of each namespace, as ChatSocket's `queue`: `maxSize` emits waiting, `sendTimeout` (default ack timeout), `offlineTimeout`. */
-  queue?: QueueOptions
+  /**
+   * The bounded buffer of each namespace, as ChatSocket's `queue`: `maxSize` emits waiting,
+   * `sendTimeout` (default ack timeout), `offlineTimeout`. Not `rate`/`burst`: emits are not paced.
+   */
+  queue?: Omit<QueueOptions, 'rate' | 'burst'>
   /** App hide/show and network changes, as ChatSocket's `lifecycle`. Default true (the global `wx` when it has them). */
   lifecycle?: boolean | LifecycleHost
   tcpNoDelay?: boolean
@@ -90,7 +93,7 @@ export interface ResolvedManagerOptions {
   timeout: number
   connectSocket: ConnectSocket
   reconnect: Required<ReconnectOptions> | false
-  queue: Required<QueueOptions>
+  queue: Required<Omit<QueueOptions, 'rate' | 'burst'>>
   lifecycle: LifecycleHost | null
   passThrough: { timeout: number; tcpNoDelay?: boolean; perMessageDeflate?: boolean }
   clock: Clock
@@ -123,6 +126,15 @@ function fail(name: string, what: string, range = false): never {
 }
 
 /** The library's own validators say "ChatSocket:"; here they speak for io(). */
+/** ChatSocket's `queue` without the pacing, which a namespace's emits do not have: given, it is refused rather than ignored. */
+function resolveIoQueue(value: unknown): Required<Omit<QueueOptions, 'rate' | 'burst'>> {
+  for (const key of ['rate', 'burst'])
+    if ((value as Record<string, unknown> | undefined)?.[key] !== undefined)
+      fail(`queue.${key}`, 'is not an io() option: emits are not paced')
+  const { maxSize, sendTimeout, offlineTimeout } = resolveQueue(value)
+  return { maxSize, sendTimeout, offlineTimeout }
+}
+
 function asIo<T>(make: () => T): T {
   try {
     return make()
@@ -210,7 +222,7 @@ export function resolveIoOptions(options: IoOptions): ResolvedManagerOptions & {
     timeout,
     connectSocket: asIo(() => fn<ConnectSocket>('connectSocket', connectSocket)),
     reconnect: asIo(() => resolveReconnect(o.reconnect)),
-    queue: asIo(() => resolveQueue(o.queue)),
+    queue: asIo(() => resolveIoQueue(o.queue)),
     lifecycle: asIo(() => resolveLifecycle(o.lifecycle)),
     passThrough,
     clock,

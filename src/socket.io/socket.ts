@@ -306,10 +306,9 @@ export class Socket implements NamespaceSink {
     this.keyed = this.helloSeen
     this.ackIds = new Map()
     this.nextAckId = 0
-    this.queue.setOpen(true)
     // Everything buffered goes out before `connect` handlers run, so their emits queue behind it.
     const connection = this.connection
-    for (const push of this.queue.unsent()) {
+    for (let push = this.queue.nextUnsent(); push !== undefined; push = this.queue.nextUnsent()) {
       if (connection !== this.connection) return
       this.transmit(push)
     }
@@ -421,7 +420,7 @@ export class Socket implements NamespaceSink {
       this.ackIds.set(ackId, frame.id)
       packet.id = ackId
     }
-    push.sent = true
+    this.queue.written(push)
     if (!this.io.write(packet)) return // the link dropped: it goes out again on the next connection
     if (!push.expectAck && this.queue.take(push.id, push)) push.resolve([])
   }
@@ -448,7 +447,6 @@ export class Socket implements NamespaceSink {
     this.keyed = false
     this.ackIds = new Map()
     this.early = []
-    this.queue.setOpen(false)
     this.queue.markAllUnsent()
   }
 

@@ -5,6 +5,7 @@
  * - exactly-once: deduplicated by id, the server saw each send at most once per link and in send order;
  * - every promise settled exactly once, resolved only after its ack, by close() at the latest;
  * - no timer left after close().
+ * The same holds with the writes paced (`queue.rate`/`queue.burst`, issue 9 defect 13).
  */
 import fc from 'fast-check'
 import { ChatSocket, type SocketError } from '../../src'
@@ -45,7 +46,7 @@ const flush = async (): Promise<void> => {
 /** Ids of message frames a task received, in order. */
 const received = (task: FakeSocketTask): string[] => task.sent.filter((f) => f.type === 'message').map((f) => f.id!)
 
-async function run(actions: Action[]): Promise<void> {
+async function run(actions: Action[], pace: { rate: number; burst: number } | null = null): Promise<void> {
   const fake = createFakeConnectSocket()
   const socket = new ChatSocket({
     url: 'ws://chat.test/ws',
@@ -53,7 +54,7 @@ async function run(actions: Action[]): Promise<void> {
     lifecycle: false,
     reconnect: { jitter: 0, minDelay: 100, maxDelay: 100, minUptime: 0 },
     heartbeat: { interval: 25_000, timeout: 10_000 },
-    queue: { sendTimeout: 15_000 },
+    queue: { sendTimeout: 15_000, ...pace },
   })
   socket.on('error', () => undefined)
   const sends: Sent[] = []
@@ -165,57 +166,80 @@ describe('ChatSocket and its send queue under any interleaving (property)', () =
     )
   })
 
-  it('delivers everything when the server acks all after the last reconnect', async () => {
+  it('keeps the same with its writes paced: a send waiting its turn is neither lost, doubled, reordered nor left unsettled', async () => {
+    const pace = fc.record({ rate: fc.integer({ min: 1, max: 50 }), burst: fc.integer({ min: 1, max: 5 }) })
     await fc.assert(
-      fc.asyncProperty(
-        fc.array(
-          action.filter((a) => a.kind !== 'wait' && a.kind !== 'reject'),
-          { maxLength: 40 },
-        ),
-        async (actions) => {
-          jest.clearAllTimers()
-          const fake = createFakeConnectSocket()
-          const socket = new ChatSocket({
-            url: 'ws://chat.test/ws',
-            connectSocket: fake.connectSocket,
-            lifecycle: false,
-            reconnect: { jitter: 0, minDelay: 100, maxDelay: 100, minUptime: 0 },
-          })
-          socket.on('error', () => undefined)
-          await flush()
-          fake.last().open()
-          const results: Array<Promise<unknown>> = []
-          let n = 0
-          for (const a of actions) {
-            if (a.kind === 'send') results.push(socket.send({ type: 'message', id: `m${n++}` }))
-            else if (a.kind === 'drop' && socket.state === 'open') fake.last().serverClose(1006)
-            else if (a.kind === 'reconnect' && socket.state === 'reconnecting') {
+      fc.asyncProperty(fc.array(action, { maxLength: 60 }), pace, async (actions, p) => {
+        jest.clearAllTimers()
+        await run(actions, p)
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  const paces = [null, { rate: 5, burst: 1 }, { rate: 20, burst: 3 }] as const
+  it.each(paces.map((pace) => [pace ? `paced at ${pace.rate}/s, burst ${pace.burst}` : 'unpaced', pace] as const))(
+    'delivers everything when the server acks all after the last reconnect (%s)',
+    async (_, pace) => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(
+            action.filter((a) => a.kind !== 'wait' && a.kind !== 'reject'),
+            { maxLength: 40 },
+          ),
+          async (actions) => {
+            jest.clearAllTimers()
+            const fake = createFakeConnectSocket()
+            const socket = new ChatSocket({
+              url: 'ws://chat.test/ws',
+              connectSocket: fake.connectSocket,
+              lifecycle: false,
+              reconnect: { jitter: 0, minDelay: 100, maxDelay: 100, minUptime: 0 },
+              ...(pace && { queue: pace }),
+            })
+            socket.on('error', () => undefined)
+            await flush()
+            fake.last().open()
+            const results: Array<Promise<unknown>> = []
+            let settled = 0
+            let n = 0
+            for (const a of actions) {
+              if (a.kind === 'send') results.push(socket.send({ type: 'message', id: `m${n++}` }).finally(() => settled++))
+              else if (a.kind === 'drop' && socket.state === 'open') fake.last().serverClose(1006)
+              else if (a.kind === 'reconnect' && socket.state === 'reconnecting') {
+                jest.advanceTimersByTime(100)
+                await flush()
+                fake.last().open()
+              }
+              await flush()
+            }
+            if (socket.state === 'reconnecting') {
               jest.advanceTimersByTime(100)
               await flush()
               fake.last().open()
+              await flush()
             }
+            const last = fake.last()
+            // The server acks what has arrived; paced, the rest arrives as time passes (40 sends at 5/s: 8 s).
+            for (let t = 0; settled < results.length && t < 10_000; t += 100) {
+              last.ackAll()
+              await flush()
+              jest.advanceTimersByTime(100)
+              await flush()
+            }
+            const outcomes = await Promise.allSettled(results)
+            expect(outcomes.every((r) => r.status === 'fulfilled')).toBe(true)
+            // The last link carried every unacked send, once each, in send order.
+            const ids = received(last)
+            expect(new Set(ids).size).toBe(ids.length)
+            expect(ids).toEqual([...ids].sort((x, y) => Number(x.slice(1)) - Number(y.slice(1))))
+            socket.close()
             await flush()
-          }
-          if (socket.state === 'reconnecting') {
-            jest.advanceTimersByTime(100)
-            await flush()
-            fake.last().open()
-            await flush()
-          }
-          const last = fake.last()
-          // The last link carries every unacked send, once each, in send order.
-          const ids = received(last)
-          last.ackAll()
-          await flush()
-          const settled = await Promise.allSettled(results)
-          expect(settled.every((r) => r.status === 'fulfilled')).toBe(true)
-          expect(ids).toEqual([...ids].sort((x, y) => Number(x.slice(1)) - Number(y.slice(1))))
-          socket.close()
-          await flush()
-          expect(jest.getTimerCount()).toBe(0)
-        },
-      ),
-      { numRuns: 200 },
-    )
-  })
+            expect(jest.getTimerCount()).toBe(0)
+          },
+        ),
+        { numRuns: 200 },
+      )
+    },
+  )
 })

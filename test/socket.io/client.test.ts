@@ -257,5 +257,9 @@ describe.each(platforms)('socket.io client on %s', (_name, makeConnect) => {
     )
     expect(() => io(server.url, { connectSocket: makeConnect(), auth: 3 as never })).toThrow(/options.auth/)
     expect(() => io(server.url, { connectSocket: makeConnect(), query: { a: {} as never } })).toThrow(/options.query.a/)
+    // ChatSocket's pacing is not a namespace's: refused by name rather than ignored.
+    expect(() => io(server.url, { connectSocket: makeConnect(), queue: { rate: 10 } as never })).toThrow(
+      'io(): options.queue.rate is not an io() option: emits are not paced',
+    )
   })
 })

@@ -12,7 +12,7 @@ describe('resolveOptions', () => {
     expect(o.ack).toBe(true)
     expect(o.heartbeat).toEqual({ interval: 25000, timeout: 10000 })
     expect(o.reconnect).toEqual({ minDelay: 1000, maxDelay: 30000, factor: 2, jitter: 0.5, maxAttempts: Infinity, minUptime: 5000 })
-    expect(o.queue).toEqual({ maxSize: 1000, sendTimeout: 15000, offlineTimeout: 86_400_000 })
+    expect(o.queue).toEqual({ maxSize: 1000, sendTimeout: 15000, offlineTimeout: 86_400_000, rate: Infinity, burst: 20 })
     expect(o.persist).toBeNull()
     expect(o.passThrough).toEqual({ timeout: 10000 })
     expect(o.lifecycle).toBeNull()
@@ -28,7 +28,7 @@ describe('resolveOptions', () => {
   it('merges partial sections over the defaults and treats undefined fields as absent', () => {
     const o = resolveOptions({ ...base(), heartbeat: { interval: 5000, timeout: undefined }, queue: { maxSize: 3 } })
     expect(o.heartbeat).toEqual({ interval: 5000, timeout: 10000 })
-    expect(o.queue).toEqual({ maxSize: 3, sendTimeout: 15000, offlineTimeout: 86_400_000 })
+    expect(o.queue).toEqual({ maxSize: 3, sendTimeout: 15000, offlineTimeout: 86_400_000, rate: Infinity, burst: 20 })
   })
 
   it('turns heartbeat and reconnect off with false', () => {

@@ -21,10 +21,16 @@ function push(id: string, timeout: number, log: string[], offline = timeout): Pu
   }
 }
 
-const make = (open = true) => {
-  const q = new SendQueue(systemClock, (p, phase) => new SocketError('TIMEOUT', `timeout ${p.id} ${phase}`, { id: p.id }))
-  q.setOpen(open)
-  return q
+const make = () => new SendQueue(systemClock, (p, phase) => new SocketError('TIMEOUT', `timeout ${p.id} ${phase}`, { id: p.id }))
+
+/** Every push waiting to be written, in order, each written as it is taken (as ChatSocket's pump does). */
+function writeAll(q: SendQueue): string[] {
+  const ids: string[] = []
+  for (let p = q.nextUnsent(); p !== undefined; p = q.nextUnsent()) {
+    ids.push(p.id)
+    q.written(p)
+  }
+  return ids
 }
 
 describe('SendQueue', () => {
@@ -78,43 +84,68 @@ describe('SendQueue', () => {
     const b = push('b', 1000, log)
     q.add(a)
     q.add(b)
-    a.sent = true
-    expect([...q.unsent()].map((p) => p.id)).toEqual(['b'])
+    expect(q.nextUnsent()).toBe(a)
+    q.written(a)
+    expect(q.nextUnsent()).toBe(b)
+    q.add(push('c', 1000, log))
+    q.take('b')
+    expect(writeAll(q)).toEqual(['c'])
+    expect(q.nextUnsent()).toBeUndefined()
     q.markAllUnsent()
-    expect([...q.unsent()].map((p) => p.id)).toEqual(['a', 'b'])
+    expect(writeAll(q)).toEqual(['a', 'c'])
     expect(q.take('a', b)).toBeUndefined()
     expect(q.take('a', a)).toBe(a)
   })
 
-  it('charges only open-link time to sendTimeout and only offline time to offlineTimeout', () => {
-    const q = make(false)
+  it('finds the next push to write behind thousands written and unanswered, and past sends that timed out unwritten', () => {
+    const q = make()
     const log: string[] = []
-    q.add(push('a', 1000, log, 60_000))
-    // Offline for 59 s: the open-link budget is untouched.
+    const written: string[] = []
+    for (let i = 0; i < 5000; i++) {
+      q.add(push(`w${i}`, 60_000, log))
+      written.push(...writeAll(q))
+    }
+    expect(written).toEqual(Array.from({ length: 5000 }, (_, i) => `w${i}`))
+    // 200 sends that time out before being written, behind 5000 written ones.
+    for (let i = 0; i < 200; i++) q.add(push(`t${i}`, 60_000, log, 100))
+    jest.advanceTimersByTime(100)
+    expect(log).toHaveLength(200)
+    for (let i = 0; i < 4990; i++) q.take(`w${i}`)
+    q.add(push('last', 60_000, log))
+    expect(writeAll(q)).toEqual(['last'])
+  })
+
+  it("charges sendTimeout only from the write to the link's end, and offlineTimeout only before the write", () => {
+    const q = make()
+    const log: string[] = []
+    const a = push('a', 1000, log, 60_000)
+    a.reject = (e) => log.push(e.message)
+    q.add(a)
+    // 59 s without being written (offline, or waiting its turn): the sendTimeout budget is untouched.
     jest.advanceTimersByTime(59_000)
     expect(log).toEqual([])
-    q.setOpen(true)
+    q.written(a)
     jest.advanceTimersByTime(600)
-    q.setOpen(false) // 400 ms of open link left, 1 s offline left
+    q.markAllUnsent() // the link dropped: 400 ms of sendTimeout left, 1 s of offlineTimeout left
     jest.advanceTimersByTime(900)
     expect(log).toEqual([])
-    q.setOpen(true)
+    expect(writeAll(q)).toEqual(['a'])
     jest.advanceTimersByTime(399)
     expect(log).toEqual([])
     jest.advanceTimersByTime(1)
-    expect(log).toEqual(['TIMEOUT a'])
+    expect(log).toEqual(['timeout a open'])
   })
 
   it('times a push out offline when its offline budget runs out, and re-arms across link changes with one timer', () => {
-    const q = make(false)
+    const q = make()
     const log: string[] = []
     const errors: string[] = []
     const a = push('a', 1000, log, 5000)
     a.reject = (e) => errors.push(e.message)
     q.add(a)
     q.add(push('b', 1000, log, 8000))
-    q.setOpen(true)
-    q.setOpen(false)
+    writeAll(q)
+    q.markAllUnsent()
     expect(jest.getTimerCount()).toBe(1)
     jest.advanceTimersByTime(5000)
     expect(errors).toEqual(['timeout a offline'])
@@ -124,7 +155,7 @@ describe('SendQueue', () => {
   })
 
   it('clamps a wait past the timer limit (2^31 − 1 ms) and re-arms instead of firing at once', () => {
-    const q = make(false)
+    const q = make()
     const log: string[] = []
     q.add(push('far', 1000, log, 40 * 24 * 3600_000))
     jest.advanceTimersByTime(2 ** 31 - 1)

@@ -1,6 +1,8 @@
 /**
- * A token bucket: holds up to `burst` tokens and gains `rate` per second. Each frame
- * takes one; with none left the frame is refused. The clock is injectable for tests.
+ * A token bucket: holds up to `burst` tokens and gains `rate` per second. Each frame takes
+ * one. The server refuses a frame when its connection's bucket is empty; ChatSocket, paced
+ * (`queue.rate`), waits for a token before writing the next queued frame. The clock is
+ * injectable for tests.
  */
 export class TokenBucket {
   private tokens: number

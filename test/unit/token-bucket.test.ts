@@ -1,4 +1,4 @@
-import { TokenBucket } from '../../server/rate-limit'
+import { TokenBucket } from '../../src/token-bucket'
 
 describe('TokenBucket', () => {
   it('allows a burst, then refuses until tokens come back at the rate', () => {
