@@ -5,7 +5,7 @@
  * moves a conversation only to an agent with room, queueing the rest until a close makes room.
  */
 import { startTestServer, type TestServer } from './helpers/server-harness'
-import { TestClient } from './helpers/ws-client'
+import { type TestClient, trackClients } from './helpers/ws-client'
 import { RawPoller } from '../polling/helpers/raw-poller'
 
 jest.setTimeout(60_000)
@@ -14,12 +14,8 @@ type Session = { conversations: Array<{ id: string; status: string }>; queue: Ar
 
 describe('per-agent conversation cap on every hand-out path (defect 7)', () => {
   let server: TestServer
-  const clients: TestClient[] = []
-  const connect = async (token: string): Promise<TestClient> => {
-    const c = await TestClient.connect(server.wsUrl, token)
-    clients.push(c)
-    return c
-  }
+  const clients = trackClients()
+  const connect = (token: string): Promise<TestClient> => clients.connect(server.wsUrl, token)
   /** A customer's first message: its conversation id, once routing said `assigned` or `queued`. */
   const newConversation = async (code: string): Promise<{ customer: TestClient; id: string; event: string }> => {
     const customer = await connect((await server.loginCustomer(code)).token)
@@ -30,7 +26,7 @@ describe('per-agent conversation cap on every hand-out path (defect 7)', () => {
   }
 
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()))
+    await clients.closeAll()
     await server.stop()
   })
 

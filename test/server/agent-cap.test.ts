@@ -5,24 +5,20 @@
  * agent at the cap is refused with CONFLICT instead of going over it.
  */
 import { startTestServer, type TestServer } from './helpers/server-harness'
-import { TestClient } from './helpers/ws-client'
+import { type TestClient, trackClients } from './helpers/ws-client'
 
 jest.setTimeout(30_000)
 
 describe('per-agent conversation cap (defect 7)', () => {
   let server: TestServer
-  const clients: TestClient[] = []
-  const connect = async (token: string): Promise<TestClient> => {
-    const c = await TestClient.connect(server.wsUrl, token)
-    clients.push(c)
-    return c
-  }
+  const clients = trackClients()
+  const connect = (token: string): Promise<TestClient> => clients.connect(server.wsUrl, token)
 
   beforeEach(async () => {
     server = await startTestServer({ dataDir: ':memory:', maxConversationsPerAgent: 2 })
   })
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()))
+    await clients.closeAll()
     await server.stop()
   })
 

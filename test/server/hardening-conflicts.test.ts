@@ -4,26 +4,22 @@
  * INTERNAL error with a SQLite UNIQUE error in the log.
  */
 import { startTestServer, type TestServer } from './helpers/server-harness'
-import { TestClient } from './helpers/ws-client'
+import { type TestClient, trackClients } from './helpers/ws-client'
 
 jest.setTimeout(30_000)
 
 describe('message ids already used in the conversation (defect 3)', () => {
   let server: TestServer
   let errors: jest.SpyInstance
-  const clients: TestClient[] = []
-  const connect = async (token: string): Promise<TestClient> => {
-    const c = await TestClient.connect(server.wsUrl, token)
-    clients.push(c)
-    return c
-  }
+  const clients = trackClients()
+  const connect = (token: string): Promise<TestClient> => clients.connect(server.wsUrl, token)
 
   beforeEach(async () => {
     server = await startTestServer({ dataDir: ':memory:' })
     errors = jest.spyOn(server.app.log, 'error')
   })
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()))
+    await clients.closeAll()
     await server.stop()
   })
 

@@ -8,7 +8,7 @@ import { SqliteStore } from '../../server/store/sqlite'
 import type { User } from '../../server/types'
 import { RECALL_WINDOW_MS } from '../../src/protocol'
 import { startTestServer, type TestServer } from './helpers/server-harness'
-import { TestClient } from './helpers/ws-client'
+import { type TestClient, trackClients } from './helpers/ws-client'
 
 jest.setTimeout(30_000)
 
@@ -124,18 +124,14 @@ describe('rate', () => {
 
 describe('recall and rate frames on a real server', () => {
   let server: TestServer
-  const clients: TestClient[] = []
-  const connect = async (token: string): Promise<TestClient> => {
-    const client = await TestClient.connect(server.wsUrl, token)
-    clients.push(client)
-    return client
-  }
+  const clients = trackClients()
+  const connect = (token: string): Promise<TestClient> => clients.connect(server.wsUrl, token)
 
   beforeAll(async () => {
     server = await startTestServer()
   })
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()))
+    await clients.closeAll()
   })
   afterAll(() => server.stop())
 

@@ -135,3 +135,25 @@ export class TestClient {
     return this.closed
   }
 }
+
+/** The clients a test connects, to close together after it: `afterEach(() => clients.closeAll())`. */
+export interface TrackedClients {
+  /** TestClient.connect, remembering the client for closeAll(). */
+  connect(...args: Parameters<typeof TestClient.connect>): Promise<TestClient>
+  /** Closes every client connected since the last closeAll(). */
+  closeAll(): Promise<void>
+}
+
+export function trackClients(): TrackedClients {
+  const open: TestClient[] = []
+  return {
+    async connect(...args) {
+      const client = await TestClient.connect(...args)
+      open.push(client)
+      return client
+    },
+    async closeAll() {
+      await Promise.all(open.splice(0).map((c) => c.close()))
+    },
+  }
+}
