@@ -1,6 +1,6 @@
 import { ManualClock } from '../helpers/manual-clock'
 import { startTestServer, type TestServer } from '../server/helpers/server-harness'
-import { TestClient } from '../server/helpers/ws-client'
+import { TestClient, trackClients } from '../server/helpers/ws-client'
 import { RawPoller } from './helpers/raw-poller'
 
 jest.setTimeout(30_000)
@@ -10,7 +10,7 @@ describe('the polling endpoint', () => {
   let server: TestServer
   let customerToken: string
   let pollUrl: string
-  const sockets: TestClient[] = []
+  const sockets = trackClients()
 
   beforeAll(async () => {
     server = await startTestServer({ dataDir: ':memory:', rateLimit: { rate: 0.001, burst: 30 }, pollingHold: 300 })
@@ -18,7 +18,7 @@ describe('the polling endpoint', () => {
     pollUrl = `${server.url}/ws`
   })
   afterEach(async () => {
-    await Promise.all(sockets.splice(0).map((c) => c.close()))
+    await sockets.closeAll()
   })
   afterAll(() => server.stop())
 
@@ -67,8 +67,7 @@ describe('the polling endpoint', () => {
   it('answers a held poll at once when a frame arrives for it', async () => {
     const poller = await RawPoller.open(pollUrl, customerToken)
     const { conversation } = (await poller.call({ type: 'open' })).data
-    const agent = await TestClient.connect(server.wsUrl, (await server.loginAgent()).token)
-    sockets.push(agent)
+    const agent = await sockets.connect(server.wsUrl, (await server.loginAgent()).token)
     const held = poller.poll()
     await agent.call({ type: 'message', conversationId: conversation.id, kind: 'text', text: '在吗' })
     await held
@@ -136,8 +135,7 @@ describe('the polling endpoint', () => {
     ])
     await poller.waitFor((f) => f.id === 'up-1', 'the session reply')
     // Acked up to the pong only: the reply must come again on the socket.
-    const ws = await TestClient.connect(`${server.wsUrl}?sid=${poller.sid}`, customerToken)
-    sockets.push(ws)
+    const ws = await sockets.connect(`${server.wsUrl}?sid=${poller.sid}`, customerToken)
     ws.send({ type: 'upgrade', ack: 1 })
     expect((await ws.waitFor((f) => f.id === 'up-1', 'the reply again')).type).toBe('reply')
     expect(ws.frames[0]).toMatchObject({ type: 'reply', id: 'up-1' })

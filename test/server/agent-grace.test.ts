@@ -3,7 +3,7 @@ import { AgentGrace } from '../../server/agent-grace'
 import { NOTICES } from '../../server/conversations'
 import { ManualClock } from '../helpers/manual-clock'
 import { DEMO, startTestServer, tempDir, type TestServer } from './helpers/server-harness'
-import { TestClient } from './helpers/ws-client'
+import { TestClient, trackClients } from './helpers/ws-client'
 
 jest.setTimeout(30_000)
 
@@ -67,7 +67,7 @@ const SWEEP = 3_600_000
 describe('an agent who goes offline', () => {
   let server: TestServer
   let clock: ManualClock
-  const clients: TestClient[] = []
+  const clients = trackClients()
 
   beforeEach(async () => {
     clock = new ManualClock()
@@ -75,15 +75,11 @@ describe('an agent who goes offline', () => {
     await server.accounts.addAgent({ username: 'wang', password: 'wang-password', name: '小王' })
   })
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()))
+    await clients.closeAll()
     await server.stop()
   })
 
-  async function connect(token: string, on: TestServer = server): Promise<TestClient> {
-    const c = await TestClient.connect(on.wsUrl, token)
-    clients.push(c)
-    return c
-  }
+  const connect = (token: string, on: TestServer = server): Promise<TestClient> => clients.connect(on.wsUrl, token)
   const customer = async (code: string, on: TestServer = server) => connect((await on.loginCustomer(code)).token, on)
   const meimei = async (on: TestServer = server) => connect((await on.loginAgent()).token, on)
   const wang = async (on: TestServer = server) => connect((await on.loginAgent('wang', 'wang-password')).token, on)
@@ -200,13 +196,12 @@ describe('after a restart', () => {
 describe('with the real clock', () => {
   it('routes the conversation once a short grace period has passed', async () => {
     const server = await startTestServer({ dataDir: ':memory:', agentGraceMs: 20 })
-    const clients: TestClient[] = []
+    const clients = trackClients()
     try {
       await server.accounts.addAgent({ username: 'wang', password: 'wang-password', name: '小王' })
       const mei = await TestClient.connect(server.wsUrl, (await server.loginAgent(DEMO.username, DEMO.password)).token)
-      const alice = await TestClient.connect(server.wsUrl, (await server.loginCustomer('alice')).token)
-      const wan = await TestClient.connect(server.wsUrl, (await server.loginAgent('wang', 'wang-password')).token)
-      clients.push(alice, wan)
+      const alice = await clients.connect(server.wsUrl, (await server.loginCustomer('alice')).token)
+      const wan = await clients.connect(server.wsUrl, (await server.loginAgent('wang', 'wang-password')).token)
       const conversation = (await alice.request({ type: 'open' })).conversation
       expect(conversation.agent.name).toBe('小美')
       const toWang = wan.waitFor(
@@ -217,7 +212,7 @@ describe('with the real clock', () => {
       await mei.close()
       expect((await toWang).conversation).toMatchObject({ id: conversation.id, status: 'assigned' })
     } finally {
-      await Promise.all(clients.map((c) => c.close()))
+      await clients.closeAll()
       await server.stop()
     }
   })

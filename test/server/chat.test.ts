@@ -1,33 +1,29 @@
 import { NOTICES } from '../../server/conversations'
 import { PNG } from './helpers/images'
 import { startTestServer, type TestServer } from './helpers/server-harness'
-import { TestClient } from './helpers/ws-client'
+import { type TestClient, trackClients } from './helpers/ws-client'
 
 jest.setTimeout(30_000)
 
 /** Chat flows over raw `ws`: each test gets a fresh server (a fresh queue and set of agents). */
 describe('chat over the socket', () => {
   let server: TestServer
-  const clients: TestClient[] = []
+  const clients = trackClients()
 
   beforeEach(async () => {
     server = await startTestServer({ dataDir: ':memory:' })
     await server.accounts.addAgent({ username: 'wang', password: 'wang-password', name: '小王' })
   })
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()))
+    await clients.closeAll()
     await server.stop()
   })
 
   async function customer(code = 'customer-1'): Promise<TestClient> {
-    const c = await TestClient.connect(server.wsUrl, (await server.loginCustomer(code)).token)
-    clients.push(c)
-    return c
+    return clients.connect(server.wsUrl, (await server.loginCustomer(code)).token)
   }
   async function agent(username = 'demo', password = 'demo-password-1'): Promise<TestClient> {
-    const c = await TestClient.connect(server.wsUrl, (await server.loginAgent(username, password)).token)
-    clients.push(c)
-    return c
+    return clients.connect(server.wsUrl, (await server.loginAgent(username, password)).token)
   }
   const text = (conversationId: string | undefined, t: string, id?: string) => ({
     type: 'message',
@@ -287,8 +283,7 @@ describe('chat over the socket', () => {
   it('carries an uploaded image from the customer to the agent', async () => {
     const meimei = await agent()
     const login = await server.loginCustomer('pics')
-    const cust = await TestClient.connect(server.wsUrl, login.token)
-    clients.push(cust)
+    const cust = await clients.connect(server.wsUrl, login.token)
     const fd = new FormData()
     fd.append('file', new Blob([new Uint8Array(PNG)]), 'x.png')
     const uploaded = await (

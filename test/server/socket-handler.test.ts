@@ -1,26 +1,23 @@
 import WebSocket from 'ws'
 import { ManualClock } from '../helpers/manual-clock'
 import { startTestServer, type TestServer } from './helpers/server-harness'
-import { TestClient } from './helpers/ws-client'
+import { TestClient, trackClients } from './helpers/ws-client'
 
 jest.setTimeout(30_000)
 
 describe('the chat socket', () => {
   let server: TestServer
   let customerToken: string
-  const clients: TestClient[] = []
-  const connect = async (token: string | undefined = customerToken, opts: Parameters<typeof TestClient.connect>[2] = {}) => {
-    const c = await TestClient.connect(server.wsUrl, token, opts)
-    clients.push(c)
-    return c
-  }
+  const clients = trackClients()
+  const connect = (token: string | undefined = customerToken, opts: Parameters<typeof TestClient.connect>[2] = {}) =>
+    clients.connect(server.wsUrl, token, opts)
 
   beforeAll(async () => {
     server = await startTestServer({ rateLimit: { rate: 0.001, burst: 30 } })
     customerToken = (await server.loginCustomer('socket-tests')).token
   })
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()))
+    await clients.closeAll()
   })
   afterAll(() => server.stop())
 
