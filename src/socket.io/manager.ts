@@ -5,6 +5,7 @@ import { ErrorCodes, SocketError } from '../errors'
 import { bindLifecycle } from '../lifecycle'
 import { CloseCodes } from '../protocol'
 import { WebSocketTransport, type Link, type LinkEvents, type Transport, type TransportName } from '../transports'
+import { refusedUpgrade } from '../transports/polling-switch'
 import { EnginePollingTransport } from './engine-polling'
 import { decodeEnginePacket, encodeEnginePacket, type EngineHandshake } from './engine-packet'
 import { QUERY_FLAG } from './exactly-once'
@@ -198,7 +199,7 @@ export class Manager {
     this.decoder = new PacketDecoder()
     const failed = (reason: string, cause?: unknown): void => {
       if (gen !== this.generation) return
-      this.connectFailed(new SocketError(ErrorCodes.CONNECT_FAILED, `connect failed: ${reason}`, { cause }))
+      this.connectFailed(new SocketError(ErrorCodes.CONNECT_FAILED, `connect failed: ${reason}`, { cause }), refusedUpgrade(reason))
     }
     const events: LinkEvents = {
       open: () => undefined, // the Engine.IO open packet, not the WebSocket's, makes the link open
@@ -324,13 +325,18 @@ export class Manager {
     if (this.sinks.size > 0) this.scheduleRetry(false, `the link closed (${reason}) and will not reconnect`)
   }
 
-  private connectFailed(error: SocketError): void {
+  /** `refused`: the network answered the upgrade with an HTTP refusal (403 from a proxy), not a dropped connect. */
+  private connectFailed(error: SocketError, refused = false): void {
     const link = this.link
     this.abandon()
     link?.close(ABANDONED, 'connect failed')
     this.emit('error', error)
-    // WebSocket refused `fallbackAfter` times in a row (a proxy that drops upgrades): the next transport.
-    if (this.transport === 'websocket' && this.current + 1 < this.transports.length && ++this.wsFailures >= this.opts.fallbackAfter) {
+    // WebSocket failed `fallbackAfter` times in a row, or at once when the upgrade was refused (a proxy answering 403): the next transport.
+    if (
+      this.transport === 'websocket' &&
+      this.current + 1 < this.transports.length &&
+      (++this.wsFailures >= this.opts.fallbackAfter || refused)
+    ) {
       this.current++
       this.wsFailures = 0
       this.emit('transport', this.transport)

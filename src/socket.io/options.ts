@@ -55,7 +55,8 @@ export interface ManagerOptions {
   generateId?: () => string
   /**
    * Engine.IO transports in the order tried: `['websocket']` (default), `['websocket', 'polling']`
-   * (fall back to HTTP long-polling after `fallbackAfter` failed WebSocket attempts in a row),
+   * (fall back to HTTP long-polling after `fallbackAfter` failed WebSocket attempts in a row,
+   * or at once when the upgrade is refused with an HTTP status such as a proxy's 403),
    * or `['polling']`.
    */
   transports?: Array<'websocket' | 'polling'>

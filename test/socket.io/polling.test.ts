@@ -1,8 +1,8 @@
 /**
  * Engine.IO's polling transport under io(), against the real socket.io server on 127.0.0.1:
  * WebSocket upgrades refused (a loopback server answering 403 to every upgrade stands in for
- * the proxy), the client falls back to long-polling after `fallbackAfter` failed attempts and
- * works there: acks both ways, binary, a killed session and a restart, exactly-once with the helper.
+ * the proxy), the client falls back to long-polling at once (after `fallbackAfter` failed
+ * attempts when upgrades are dropped without an answer, as ChatSocket does) and works there: acks both ways, binary, a killed session and a restart, exactly-once with the helper.
  */
 import { createServer, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -17,6 +17,8 @@ import { countingClock, next, startSioServer, type SioServer } from './sio-serve
 let server: SioServer
 let refuser: HttpServer
 let refuserPort: number
+/** How the refusing server meets an upgrade: a 403 (a proxy's refusal) or a dropped connection. */
+let upgradeAnswer: 'refuse' | 'drop'
 let live: ServerSocket[]
 let handled: number[]
 let helper: ReturnType<typeof exactlyOnce>
@@ -28,6 +30,7 @@ beforeEach(async () => {
   live = []
   handled = []
   onHandled = () => undefined
+  upgradeAnswer = 'refuse'
   helper = exactlyOnce()
   server = await startSioServer(
     (s) => {
@@ -48,7 +51,9 @@ beforeEach(async () => {
   )
   // Refuses every WebSocket upgrade, as a proxy that blocks WebSocket would.
   refuser = createServer((_req, res) => res.writeHead(403).end())
-  refuser.on('upgrade', (_req, socket) => socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n'))
+  refuser.on('upgrade', (_req, socket) =>
+    upgradeAnswer === 'refuse' ? socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n') : socket.destroy(),
+  )
   await new Promise<void>((resolve) => refuser.listen(0, '127.0.0.1', resolve))
   refuserPort = (refuser.address() as AddressInfo).port
 })
@@ -68,7 +73,35 @@ function blockedConnectSocket(): ReturnType<typeof createWxSocketShim> {
   })
 }
 
-test('WebSocket refused: connect_error fallbackAfter times, then polling; acks both ways, binary, a server push', async () => {
+test('WebSocket refused with 403: one connect_error, then polling at once; acks both ways, binary, a server push', async () => {
+  const transports: string[] = []
+  const errors: SocketError[] = []
+  const info = io(`${server.url}/info`, {
+    connectSocket: blockedConnectSocket(),
+    transports: ['websocket', 'polling'],
+    fallbackAfter: 3,
+    request: createFetchRequest(),
+    reconnect: { minDelay: 5, maxDelay: 20 },
+    lifecycle: false,
+  })
+  clients.push(info)
+  info.io.on('transport', (t) => transports.push(t))
+  info.on('connect_error', (e: SocketError) => errors.push(e))
+  await next(info, 'connect')
+  expect(errors.map((e) => e.code)).toEqual(['CONNECT_FAILED'])
+  expect(transports).toEqual(['polling'])
+  expect(info.io.transport).toBe('polling')
+  expect(live[0]!.conn.transport.name).toBe('polling')
+  expect(await Promise.all([1, 2, 3].map((n) => info.emitWithAck('n', n)))).toEqual([1, 2, 3])
+  info.on('question', (q: string, ack: (a: string) => void) => ack(`${q}? 十点`))
+  expect(await info.emitWithAck('ask')).toBe('几点了? 十点')
+  const back = await info.emitWithAck<ArrayBuffer>('bin', new Uint8Array([1, 2, 250]).buffer)
+  expect([...new Uint8Array(back)]).toEqual([250, 2, 1])
+  expect(info.exactlyOnce).toBe(true)
+})
+
+test('WebSocket upgrades dropped without an answer: connect_error fallbackAfter times, then polling', async () => {
+  upgradeAnswer = 'drop'
   const transports: string[] = []
   const errors: SocketError[] = []
   const info = io(`${server.url}/info`, {
@@ -85,14 +118,7 @@ test('WebSocket refused: connect_error fallbackAfter times, then polling; acks b
   await next(info, 'connect')
   expect(errors.map((e) => e.code)).toEqual(['CONNECT_FAILED', 'CONNECT_FAILED'])
   expect(transports).toEqual(['polling'])
-  expect(info.io.transport).toBe('polling')
-  expect(live[0]!.conn.transport.name).toBe('polling')
-  expect(await Promise.all([1, 2, 3].map((n) => info.emitWithAck('n', n)))).toEqual([1, 2, 3])
-  info.on('question', (q: string, ack: (a: string) => void) => ack(`${q}? 十点`))
-  expect(await info.emitWithAck('ask')).toBe('几点了? 十点')
-  const back = await info.emitWithAck<ArrayBuffer>('bin', new Uint8Array([1, 2, 250]).buffer)
-  expect([...new Uint8Array(back)]).toEqual([250, 2, 1])
-  expect(info.exactlyOnce).toBe(true)
+  expect(await info.emitWithAck('n', 7)).toBe(7)
 })
 
 test("transports: ['polling'] through a killed session and a server restart: 300 acked emits handled exactly once, in order", async () => {
