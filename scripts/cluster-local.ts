@@ -94,7 +94,9 @@ export interface NginxConfigOptions {
 
 /**
  * The local form of deploy/nginx.conf (no TLS): one upstream of instances, WebSocket upgrades
- * passed on, X-Forwarded-For set for the instances' rate limits, a failed instance skipped.
+ * passed on, X-Forwarded-For set for the instances' rate limits, a failed instance skipped;
+ * long-polling requests (/ws without an upgrade) pinned to one instance per client address,
+ * since a polling session lives in the memory of the instance that opened it.
  */
 export function nginxConfig(o: NginxConfigOptions): string {
   const servers = o.upstreams.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`).join('\n')
@@ -116,11 +118,17 @@ http {
 ${servers}
     keepalive 32;
   }
+  upstream chat_polling {
+    ip_hash;
+${servers}
+    keepalive 32;
+  }
+  map "$http_upgrade:$uri" $chat_upstream { default chat; ":/ws" chat_polling; }
   server {
     listen 127.0.0.1:${o.listenPort};
     client_max_body_size 6m;
     location / {
-      proxy_pass http://chat;
+      proxy_pass http://$chat_upstream;
       proxy_http_version 1.1;
       proxy_set_header Upgrade $http_upgrade;
       proxy_set_header Connection $connection_upgrade;

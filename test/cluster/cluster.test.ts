@@ -4,7 +4,8 @@
  * reconnecting, since nginx alternates). npm run test:cluster; .ci/run starts the services.
  */
 import pg from 'pg'
-import type { Frame } from '../../src'
+import WebSocket from 'ws'
+import { ChatSocket, createFetchRequest, createNodeConnectSocket, type Frame } from '../../src'
 import { waitFor } from '../helpers/wait-for'
 import type { ChatClient } from '../server/helpers/chat-socket-client'
 import { startCluster, type TestCluster } from './helpers/cluster'
@@ -93,6 +94,49 @@ describe('two instances behind nginx', () => {
     expect(await syncAll(agent, conversation.id)).toEqual(await syncAll(customer, conversation.id))
     customer.socket.close()
     agent.socket.close()
+  })
+
+  it('keeps a long-polling customer on one session through nginx (polling pinned to an instance) while chatting with an agent', async () => {
+    const agentLogin = await cluster.loginAgent()
+    const agent = await cluster.connectVia(agentLogin.token, 1)
+    await agent.socket.request({ type: 'session' })
+    const token = await cluster.loginCustomer('polling-1')
+    // A network that refuses WebSocket: the customer polls through nginx (http://nginx/ws), both instances behind it.
+    const customer = new ChatSocket({
+      url: cluster.wsUrl,
+      header: () => ({ authorization: `Bearer ${token}` }),
+      connectSocket: createNodeConnectSocket(WebSocket),
+      transports: ['polling'],
+      request: createFetchRequest(),
+      lifecycle: false,
+      reconnect: { minDelay: 20, maxDelay: 200, jitter: 0 },
+    })
+    let opens = 0
+    const closes: string[] = []
+    const heard: string[] = []
+    customer.on('open', () => opens++)
+    customer.on('close', (e) => closes.push(`${e.code} ${e.reason}`))
+    customer.on('message', (f) => {
+      if (f.type === 'message') heard.push((f.message as Msg).text ?? '')
+    })
+    try {
+      await customer.connect()
+      expect(customer.transport).toBe('polling')
+      const { conversation } = await customer.request<{ conversation: { id: string } }>({ type: 'open' })
+      for (let n = 1; n <= 10; n++) {
+        await customer.send({ type: 'message', conversationId: conversation.id, kind: 'text', text: `轮询 ${n}` })
+        await agent.push(isMessage(conversation.id, `轮询 ${n}`), `轮询 ${n} at the agent`)
+        await text(agent, conversation.id, `收到 ${n}`)
+      }
+      await waitFor(() => heard.filter((t) => t.startsWith('收到')).length === 10, "the agent's 10 replies over polling", 20_000)
+      expect(heard.filter((t) => t.startsWith('收到'))).toEqual(Array.from({ length: 10 }, (_, i) => `收到 ${i + 1}`))
+      // Round robin would send the next poll to the other instance, which does not know the session: closed, reopened.
+      expect(closes).toEqual([])
+      expect(opens).toBe(1)
+    } finally {
+      customer.close()
+      agent.socket.close()
+    }
   })
 
   it('lets exactly one of two agents on A and B accept the same queued conversation; the other gets CONFLICT', async () => {
