@@ -10,14 +10,52 @@
  * `attr = async () => ({ ...DefaultProjectAttr })`, miniprogram-ci's own defaults (an ordinary,
  * unreleased mini-program, as a tourist appid gets). The Project constructor insists on a private
  * key file; a throwaway RSA key is generated into the temp dir (nothing is ever signed or
- * uploaded). The white-list request miniprogram-ci makes fails offline and it falls back to its
- * built-in list, logging an error line; that is expected.
+ * uploaded).
+ *
+ * No request at all: the compile's one other request is `getWhiteExtList()` (the file extensions an
+ * upload may carry, from servicewechat.com; its request has no timeout, so on a network that drops
+ * packets it would hang the test). It is mocked to return the list miniprogram-ci falls back to
+ * offline (`MiniProgramWhiteList`), and every request of miniprogram-ci's request module fails at
+ * once and is recorded; the tests expect none.
+ *
+ * Clean exit: the compile runs in a child process miniprogram-ci forks (`summerEntryProcess.js`,
+ * with an IPC channel that keeps jest alive) and keeps for the next compile of the same project, in
+ * the module-level `summerCompilerFactory`. afterAll hands it back through
+ * `summerCompilerFactory.releaseLastCompiler()` (what miniprogram-ci calls itself when it switches
+ * projects: `SummerCompiler.destroy()`, which sends the child SIGTERM) and waits for every child
+ * this file saw to exit; one still running after 10 s is sent SIGKILL by its pid. The factory also
+ * creates an empty cache folder named md5(`<project path>|summer`) in the current directory (the
+ * repository root under jest); afterAll removes those it created.
  */
-import { execFileSync } from 'node:child_process'
+import { type ChildProcess, execFileSync } from 'node:child_process'
 import crypto from 'node:crypto'
+import { once } from 'node:events'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+
+/** URLs miniprogram-ci tried to request (each failed at once); expected to stay empty. */
+const mockRequests: string[] = []
+
+jest.mock('miniprogram-ci/dist/utils/request', () => {
+  const actual = jest.requireActual('miniprogram-ci/dist/utils/request')
+  const refuse = (options: { url?: string }) => {
+    mockRequests.push(String(options?.url))
+    throw new Error(`miniprogram-ci.test.ts: no network (${options?.url})`)
+  }
+  return { ...actual, request: refuse, simpleRequest: refuse }
+})
+
+jest.mock('miniprogram-ci/dist/utils/white_ext_list', () => {
+  const actual = jest.requireActual('miniprogram-ci/dist/utils/white_ext_list')
+  return {
+    ...actual,
+    getWhiteExtList: async () => ({
+      MiniProgramWhiteList: new Set(actual.MiniProgramWhiteList),
+      GameWhiteList: new Set(actual.GameWhiteList),
+    }),
+  }
+})
 
 interface CiProject {
   attr: () => Promise<unknown>
@@ -27,13 +65,23 @@ interface MiniprogramCi {
   DefaultProjectAttr: Record<string, unknown>
   getCompiledResult: (options: { project: CiProject; setting?: object; threads?: number }) => Promise<Record<string, string | Buffer>>
 }
+/** The part of miniprogram-ci's compiler cache (dist/modules/createSummer.js) this file uses. */
+interface SummerCompilerFactory {
+  summerCompiler: { cachePath?: string; subProcessManager?: { process?: ChildProcess } } | null
+  releaseLastCompiler: () => Promise<void>
+}
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ci = require('miniprogram-ci') as MiniprogramCi
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { summerCompilerFactory } = require('miniprogram-ci/dist/modules/createSummer') as { summerCompilerFactory: SummerCompilerFactory }
 
 const REPO = path.join(__dirname, '../..')
 const APP = path.join(REPO, 'miniprogram')
 
 let work: string
+/** Compiler child processes seen after a compile, and the cache folders created for them. */
+const children = new Set<ChildProcess>()
+const cacheDirs = new Set<string>()
 
 /** A copy of the project (project.config.json + miniprogram/, bundles included) under `work`. */
 function copyProject(name: string): string {
@@ -44,16 +92,23 @@ function copyProject(name: string): string {
   return dir
 }
 
-function compile(projectPath: string): Promise<Record<string, string | Buffer>> {
+async function compile(projectPath: string): Promise<Record<string, string | Buffer>> {
   const project = new ci.Project({ appid: 'touristappid', type: 'miniProgram', projectPath, privateKeyPath: path.join(work, 'key.pem') })
   // Locally supplied attributes instead of WeChat's servers (see the header comment).
   project.attr = async () => ({ ...ci.DefaultProjectAttr })
   const setting = JSON.parse(fs.readFileSync(path.join(projectPath, 'project.config.json'), 'utf8')).setting as Record<string, boolean>
-  return ci.getCompiledResult({
-    project,
-    setting: { es6: setting.es6, minifyWXML: setting.minifyWXML, minifyWXSS: setting.minifyWXSS },
-    threads: 0,
-  })
+  try {
+    return await ci.getCompiledResult({
+      project,
+      setting: { es6: setting.es6, minifyWXML: setting.minifyWXML, minifyWXSS: setting.minifyWXSS },
+      threads: 0,
+    })
+  } finally {
+    const compiler = summerCompilerFactory.summerCompiler
+    const child = compiler?.subProcessManager?.process
+    if (child) children.add(child)
+    if (compiler?.cachePath && /^[0-9a-f]{32}$/.test(compiler.cachePath)) cacheDirs.add(path.resolve(compiler.cachePath))
+  }
 }
 
 /** Pages from app.json and every component reached through usingComponents, as root-relative paths. */
@@ -72,6 +127,8 @@ function pagesAndComponents(): string[] {
   return [...seen].sort()
 }
 
+const running = (child: ChildProcess): boolean => child.exitCode === null && child.signalCode === null
+
 beforeAll(() => {
   // Pages import the bundles in miniprogram/lib/ (git-ignored): build them from the current sources.
   execFileSync(process.execPath, [path.join(REPO, 'scripts/build.mjs')], { cwd: REPO, stdio: 'ignore' })
@@ -84,8 +141,19 @@ beforeAll(() => {
   fs.writeFileSync(path.join(work, 'key.pem'), privateKey)
 })
 
-afterAll(() => {
-  fs.rmSync(work, { recursive: true, force: true })
+afterAll(async () => {
+  const exits = [...children].filter(running).map((child) => once(child, 'exit'))
+  await summerCompilerFactory.releaseLastCompiler()
+  const timer = setTimeout(() => {
+    for (const child of children) if (running(child)) child.kill('SIGKILL')
+  }, 10_000)
+  await Promise.all(exits)
+  clearTimeout(timer)
+  for (const dir of cacheDirs) {
+    // Only an empty folder (rmdir refuses any other), one this file's compiles created.
+    if (fs.existsSync(dir)) fs.rmdirSync(dir)
+  }
+  if (work) fs.rmSync(work, { recursive: true, force: true })
 })
 
 describe('miniprogram-ci compile (offline)', () => {
@@ -100,11 +168,13 @@ describe('miniprogram-ci compile (offline)', () => {
     expect(missing).toEqual([])
     expect(result).toHaveProperty(['app.js'])
     expect(result).toHaveProperty(['app.json'])
+    expect(mockRequests).toEqual([])
   }, 120_000)
 
   it('fails on a broken WXML, naming the file', async () => {
     const dir = copyProject('broken')
     fs.writeFileSync(path.join(dir, 'miniprogram/pages/index/index.wxml'), '<view wx:if="{{a}}"><text>x</view>')
     await expect(compile(dir)).rejects.toMatchObject({ path: 'pages/index/index.wxml' })
+    expect(mockRequests).toEqual([])
   }, 120_000)
 })
