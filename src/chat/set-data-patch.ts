@@ -7,6 +7,26 @@
 import type { ListChange, ListMessage } from './message-list'
 
 /**
+ * The first index at which `change` may leave a different message than before: everything from
+ * an insert's index on moves one place, a move disturbs the range between its two ends, a prepend
+ * or a reset every index. `Infinity` for an append or an update, which keep every message in its
+ * place. Shared with the chat page's `MessageBlocks` (miniprogram/pages/chat/message-blocks.ts).
+ */
+export function firstShiftedIndex(change: ListChange): number {
+  switch (change.type) {
+    case 'insert':
+      return change.index
+    case 'move':
+      return Math.min(change.from, change.to)
+    case 'prepend':
+    case 'reset':
+      return 0
+    default:
+      return Infinity
+  }
+}
+
+/**
  * `changes`: everything the list emitted since the last flush, in order. `messages`: the
  * list now (`client.messages`). `key`: the data field holding the array.
  */
@@ -30,14 +50,10 @@ export function setDataPatch(changes: readonly ListChange[], messages: readonly 
         } else fields.set(change.index, { ...fields.get(change.index), ...change.patch })
         break
       case 'insert':
-        dirtyFrom = Math.min(dirtyFrom, change.index)
-        break
       case 'move':
-        dirtyFrom = Math.min(dirtyFrom, change.from, change.to)
-        break
       case 'prepend':
       case 'reset':
-        dirtyFrom = 0
+        dirtyFrom = Math.min(dirtyFrom, firstShiftedIndex(change))
         break
     }
   }

@@ -8,6 +8,7 @@
  *
  * `apply` turns one batch of `ListChange`s (indexes into the client's list) into that payload.
  */
+import { firstShiftedIndex } from '../../lib/chat/index'
 import type { ListChange, ListMessage } from '../../lib/chat/index'
 import type { MessageView } from './message-view'
 
@@ -93,10 +94,8 @@ export class MessageBlocks {
           if (change.patch.ts !== undefined) relabel.add(change.index).add(change.index + 1)
           break
         case 'insert':
-          dirtyFrom = Math.min(dirtyFrom, change.index)
-          break
         case 'move':
-          dirtyFrom = Math.min(dirtyFrom, change.from, change.to)
+          dirtyFrom = Math.min(dirtyFrom, firstShiftedIndex(change))
           break
       }
     }
