@@ -138,63 +138,47 @@ export class HistoryView implements View {
 
   private historyItem(item: PastConversation): HTMLElement {
     const { conversation } = item
-    const name = conversation.customer.name || '顾客'
     return this.item(
-      conversation.id,
-      avatar(conversation.customer.id, name, 'sm'),
+      conversation,
+      item.updatedAt,
       h(
         'div',
-        { class: 'history-main' },
-        h(
-          'div',
-          { class: 'conv-row' },
-          h('span', { class: 'conv-name' }, name),
-          h('time', { class: 'conv-time', attrs: { title: fullTime(item.updatedAt) } }, listTime(item.updatedAt, Date.now())),
-        ),
-        h(
-          'div',
-          { class: 'conv-row' },
-          h('span', { class: 'conv-preview' }, rowPreview(conversation.lastChatMessage, conversation.lastMessage) || '（无消息）'),
-          ratingView(item.rating),
-        ),
-        h(
-          'div',
-          { class: 'history-meta' },
-          conversation.agent ? `客服 ${conversation.agent.name}` : '未接入',
-          ` · ${item.messageCount} 条消息`,
-        ),
+        { class: 'conv-row' },
+        h('span', { class: 'conv-preview' }, rowPreview(conversation.lastChatMessage, conversation.lastMessage) || '（无消息）'),
+        ratingView(item.rating),
+      ),
+      h(
+        'div',
+        { class: 'history-meta' },
+        conversation.agent ? `客服 ${conversation.agent.name}` : '未接入',
+        ` · ${item.messageCount} 条消息`,
       ),
     )
   }
 
   private hitItem(hit: SearchResult['hits'][number]): HTMLElement {
     const { conversation, message } = hit
-    const name = conversation.customer.name || '顾客'
     return this.item(
-      conversation.id,
-      avatar(conversation.customer.id, name, 'sm'),
+      conversation,
+      message.ts,
       h(
         'div',
-        { class: 'history-main' },
-        h(
-          'div',
-          { class: 'conv-row' },
-          h('span', { class: 'conv-name' }, name),
-          h('time', { class: 'conv-time', attrs: { title: fullTime(message.ts) } }, listTime(message.ts, Date.now())),
-        ),
-        h(
-          'div',
-          { class: 'hit-text' },
-          h('span', { class: 'hit-from' }, `${message.from.name}：`),
-          highlighted(message.text ?? '', this.terms),
-        ),
+        { class: 'hit-text' },
+        h('span', { class: 'hit-from' }, `${message.from.name}：`),
+        highlighted(message.text ?? '', this.terms),
       ),
       message.seq,
     )
   }
 
-  private item(id: string, ...children: Array<Node | number>): HTMLElement {
-    const seq = typeof children[children.length - 1] === 'number' ? (children.pop() as number) : undefined
+  /**
+   * A row of the list: the customer's avatar, name and `ts`, then `lines`. A trailing number is
+   * the seq of the message a search found (the row's `data-seq`).
+   */
+  private item(conversation: PastConversation['conversation'], ts: number, ...lines: Array<Node | number>): HTMLElement {
+    const seq = typeof lines[lines.length - 1] === 'number' ? (lines.pop() as number) : undefined
+    const { id } = conversation
+    const name = conversation.customer.name || '顾客'
     return h(
       'li',
       {
@@ -208,7 +192,18 @@ export class HistoryView implements View {
           },
         },
       },
-      ...(children as Node[]),
+      avatar(conversation.customer.id, name, 'sm'),
+      h(
+        'div',
+        { class: 'history-main' },
+        h(
+          'div',
+          { class: 'conv-row' },
+          h('span', { class: 'conv-name' }, name),
+          h('time', { class: 'conv-time', attrs: { title: fullTime(ts) } }, listTime(ts, Date.now())),
+        ),
+        ...(lines as Node[]),
+      ),
     )
   }
 
