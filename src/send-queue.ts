@@ -91,7 +91,7 @@ export class SendQueue {
       this.head++
     }
     if (this.head > 0) {
-      this.waiting = []
+      this.waiting.length = 0
       this.head = 0
     }
     return undefined
@@ -115,7 +115,7 @@ export class SendQueue {
     this.entries.delete(id)
     if (this.entries.size === 0) {
       this.disarm()
-      this.waiting = []
+      this.waiting.length = 0
       this.head = 0
     } else if (this.waiting.length > 64 && this.waiting.length > 2 * this.entries.size) {
       // Sends that timed out before being written leave holes: drop them before they pile up.
