@@ -13,7 +13,15 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { connectAgent, startChatServer, type ChatServer, type TestAgent } from '../test/helpers/chat-server'
-import { conversationOnPage, messagesOf, nextLaunch, startCustomerApp, typeAndSend, type CustomerApp } from '../test/helpers/mp-app'
+import {
+  bannerText,
+  conversationOnPage,
+  messagesOf,
+  nextLaunch,
+  startCustomerApp,
+  typeAndSend,
+  type CustomerApp,
+} from '../test/helpers/mp-app'
 import { find, openPage, settle, tap, type OpenPage, type SimComponent } from '../test/helpers/mp-page'
 import { productPhoto } from '../test/helpers/png'
 import { pageHtml, type Shot } from '../test/helpers/screenshot'
@@ -110,6 +118,8 @@ async function conversation(): Promise<{ customer: CustomerApp; page: OpenPage; 
   await agentReads(c.page, c.conversationId)
   await reply(c.page, c.conversationId, '包裹今天下午送达 🚚')
   await send(c.page, '好的，谢谢！👍')
+  // The 已连接 confirmation goes after 2 s; shot with it, the list is shorter and the time separator at its top is cut.
+  await waitFor(() => bannerText(c.page) === '', 'the 已连接 banner gone', 10_000)
   return c
 }
 
