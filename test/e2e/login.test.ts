@@ -58,7 +58,11 @@ describe('the login page', () => {
     const failed = async (): Promise<number> => {
       const res = page.waitForResponse('**/api/agent/login')
       await page.press('#login-password', 'Enter')
-      return (await res).status()
+      const status = (await res).status()
+      // The response reached the browser; wait until the page has taken it in (its login no longer
+      // pending): an Enter before that is the same login still on its way, and sends nothing.
+      await page.locator('.login-card button[type=submit]').filter({ hasNotText: '登录中…' }).waitFor()
+      return status
     }
     let status = await failed()
     while (status === 429) {
