@@ -27,22 +27,10 @@ export class TokenBucket {
     return true
   }
 
-  /** Whether a token could be taken now, without taking it. */
-  get ready(): boolean {
-    this.refill()
-    return this.tokens >= 1
-  }
-
   /** ms until a token can be taken (0 when one can be now). */
   get msUntilReady(): number {
     this.refill()
     return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) / this.rate) * 1000)
-  }
-
-  /** True when the bucket is full again (nothing to remember about this client). */
-  get idle(): boolean {
-    this.refill()
-    return this.tokens >= this.burst
   }
 
   private refill(): void {

@@ -127,15 +127,6 @@ function fail(name: string, what: string, range = false): never {
 }
 
 /** The library's own validators say "ChatSocket:"; here they speak for io(). */
-/** ChatSocket's `queue` without the pacing, which a namespace's emits do not have: given, it is refused rather than ignored. */
-function resolveIoQueue(value: unknown): Required<Omit<QueueOptions, 'rate' | 'burst'>> {
-  for (const key of ['rate', 'burst'])
-    if ((value as Record<string, unknown> | undefined)?.[key] !== undefined)
-      fail(`queue.${key}`, 'is not an io() option: emits are not paced')
-  const { maxSize, sendTimeout, offlineTimeout } = resolveQueue(value)
-  return { maxSize, sendTimeout, offlineTimeout }
-}
-
 function asIo<T>(make: () => T): T {
   try {
     return make()
@@ -143,6 +134,15 @@ function asIo<T>(make: () => T): T {
     if (error instanceof Error) error.message = error.message.replace(/^ChatSocket:/, 'io():')
     throw error
   }
+}
+
+/** ChatSocket's `queue` without the pacing, which a namespace's emits do not have: given, it is refused rather than ignored. */
+function resolveIoQueue(value: unknown): Required<Omit<QueueOptions, 'rate' | 'burst'>> {
+  for (const key of ['rate', 'burst'])
+    if ((value as Record<string, unknown> | undefined)?.[key] !== undefined)
+      fail(`queue.${key}`, 'is not an io() option: emits are not paced')
+  const { maxSize, sendTimeout, offlineTimeout } = resolveQueue(value)
+  return { maxSize, sendTimeout, offlineTimeout }
 }
 
 function stringRecord(name: string, value: unknown, scalars: boolean): void {

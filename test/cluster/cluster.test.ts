@@ -4,10 +4,9 @@
  * reconnecting, since nginx alternates). npm run test:cluster; .ci/run starts the services.
  */
 import pg from 'pg'
-import WebSocket from 'ws'
-import { ChatSocket, createFetchRequest, createNodeConnectSocket, type Frame } from '../../src'
+import { createFetchRequest, type Frame } from '../../src'
 import { waitFor } from '../helpers/wait-for'
-import type { ChatClient } from '../server/helpers/chat-socket-client'
+import { chatClient, type ChatClient } from '../server/helpers/chat-socket-client'
 import { startCluster, type TestCluster } from './helpers/cluster'
 
 jest.setTimeout(120_000)
@@ -102,23 +101,17 @@ describe('two instances behind nginx', () => {
     await agent.socket.request({ type: 'session' })
     const token = await cluster.loginCustomer('polling-1')
     // A network that refuses WebSocket: the customer polls through nginx (http://nginx/ws), both instances behind it.
-    const customer = new ChatSocket({
-      url: cluster.wsUrl,
-      header: () => ({ authorization: `Bearer ${token}` }),
-      connectSocket: createNodeConnectSocket(WebSocket),
-      transports: ['polling'],
-      request: createFetchRequest(),
-      lifecycle: false,
-      reconnect: { minDelay: 20, maxDelay: 200, jitter: 0 },
-    })
+    const client = chatClient(cluster.wsUrl, () => token, { transports: ['polling'], request: createFetchRequest() })
+    const customer = client.socket
     let opens = 0
     const closes: string[] = []
-    const heard: string[] = []
     customer.on('open', () => opens++)
     customer.on('close', (e) => closes.push(`${e.code} ${e.reason}`))
-    customer.on('message', (f) => {
-      if (f.type === 'message') heard.push((f.message as Msg).text ?? '')
-    })
+    const replies = (): string[] =>
+      client.pushes
+        .filter((f) => f.type === 'message')
+        .map((f) => (f.message as Msg).text ?? '')
+        .filter((t) => t.startsWith('收到'))
     try {
       await customer.connect()
       expect(customer.transport).toBe('polling')
@@ -128,8 +121,8 @@ describe('two instances behind nginx', () => {
         await agent.push(isMessage(conversation.id, `轮询 ${n}`), `轮询 ${n} at the agent`)
         await text(agent, conversation.id, `收到 ${n}`)
       }
-      await waitFor(() => heard.filter((t) => t.startsWith('收到')).length === 10, "the agent's 10 replies over polling", 20_000)
-      expect(heard.filter((t) => t.startsWith('收到'))).toEqual(Array.from({ length: 10 }, (_, i) => `收到 ${i + 1}`))
+      await waitFor(() => replies().length === 10, "the agent's 10 replies over polling", 20_000)
+      expect(replies()).toEqual(Array.from({ length: 10 }, (_, i) => `收到 ${i + 1}`))
       // Round robin would send the next poll to the other instance, which does not know the session: closed, reopened.
       expect(closes).toEqual([])
       expect(opens).toBe(1)

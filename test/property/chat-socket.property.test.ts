@@ -46,7 +46,10 @@ const flush = async (): Promise<void> => {
 /** Ids of message frames a task received, in order. */
 const received = (task: FakeSocketTask): string[] => task.sent.filter((f) => f.type === 'message').map((f) => f.id!)
 
-async function run(actions: Action[], pace: { rate: number; burst: number } | null = null): Promise<void> {
+type Pace = { rate: number; burst: number } | null
+
+/** A ChatSocket on a fake task (reconnects after 100 ms, no jitter; paced when `pace` is given), its first link open. */
+async function openSocket(pace: Pace): Promise<{ fake: ReturnType<typeof createFakeConnectSocket>; socket: ChatSocket }> {
   const fake = createFakeConnectSocket()
   const socket = new ChatSocket({
     url: 'ws://chat.test/ws',
@@ -57,9 +60,14 @@ async function run(actions: Action[], pace: { rate: number; burst: number } | nu
     queue: { sendTimeout: 15_000, ...pace },
   })
   socket.on('error', () => undefined)
-  const sends: Sent[] = []
   await flush()
   fake.last().open()
+  return { fake, socket }
+}
+
+async function run(actions: Action[], pace: Pace = null): Promise<void> {
+  const { fake, socket } = await openSocket(pace)
+  const sends: Sent[] = []
   let opened = fake.last()
   const current = (): FakeSocketTask | null => {
     const task = fake.tasks.at(-1)!
@@ -189,17 +197,7 @@ describe('ChatSocket and its send queue under any interleaving (property)', () =
           ),
           async (actions) => {
             jest.clearAllTimers()
-            const fake = createFakeConnectSocket()
-            const socket = new ChatSocket({
-              url: 'ws://chat.test/ws',
-              connectSocket: fake.connectSocket,
-              lifecycle: false,
-              reconnect: { jitter: 0, minDelay: 100, maxDelay: 100, minUptime: 0 },
-              ...(pace && { queue: pace }),
-            })
-            socket.on('error', () => undefined)
-            await flush()
-            fake.last().open()
+            const { fake, socket } = await openSocket(pace)
             const results: Array<Promise<unknown>> = []
             let settled = 0
             let n = 0

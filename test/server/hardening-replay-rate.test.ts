@@ -6,10 +6,9 @@
  * order it was typed, and none times out although the replay outlasts `sendTimeout`.
  * Real server (default limits) on loopback, ChatSocket over the Node adapter.
  */
-import WebSocket from 'ws'
-import { ChatSocket, createNodeConnectSocket, type ChatSocketOptions } from '../../src'
+import type { ChatSocket, QueueOptions } from '../../src'
 import { FRAME_RATE_LIMIT, paceFor } from '../../src/chat'
-import { gate } from './helpers/chat-socket-client'
+import { chatClient, gate } from './helpers/chat-socket-client'
 import { startTestServer, type TestServer } from './helpers/server-harness'
 
 jest.setTimeout(90_000)
@@ -30,23 +29,18 @@ describe('a replay after a reconnect meets the frame limit', () => {
 
   /**
    * A customer whose link the test cuts and holds down while REPLAY messages are typed, then
-   * lets back up. Resolves with each send's outcome, in send order, and the conversation.
+   * lets back up. `queue` is the socket's whole queue setting (`{}`: ChatSocket's defaults,
+   * sendTimeout 15 s). Resolves with each send's outcome, in send order, and the conversation.
    */
-  async function replayAfterOutage(queue: ChatSocketOptions['queue']) {
+  async function replayAfterOutage(queue: QueueOptions) {
     expect(server.app.websocketServer.clients.size).toBe(0)
     const { token } = await server.loginCustomer('replay-customer')
     const entry = gate()
-    const socket = new ChatSocket({
-      url: async () => {
-        await entry.wait()
-        return server.wsUrl
-      },
-      header: () => ({ authorization: `Bearer ${token}` }),
-      connectSocket: createNodeConnectSocket(WebSocket),
-      lifecycle: false,
-      reconnect: { minDelay: 20, maxDelay: 200, jitter: 0 },
-      ...(queue !== undefined && { queue }),
-    })
+    const url = async (): Promise<string> => {
+      await entry.wait()
+      return server.wsUrl
+    }
+    const { socket } = chatClient(url, () => token, { queue })
     sockets.push(socket)
     await socket.connect()
     const { conversation } = await socket.request<{ conversation: { id: string } }>({ type: 'open' })
@@ -89,7 +83,7 @@ describe('a replay after a reconnect meets the frame limit', () => {
   })
 
   it('unpaced (ChatSocket without queue.rate), the server refuses part of the same replay with RATE_LIMITED', async () => {
-    const { outcomes } = await replayAfterOutage(undefined)
+    const { outcomes } = await replayAfterOutage({})
     const codes = outcomes.filter((o) => o.status === 'rejected').map((o) => o.reason.serverCode)
     // The scenario the pacing is for: without it, everything past the burst (minus what refilled meanwhile) is refused.
     expect(codes.length).toBeGreaterThan(REPLAY / 2)

@@ -73,13 +73,14 @@ function blockedConnectSocket(): ReturnType<typeof createWxSocketShim> {
   })
 }
 
-test('WebSocket refused with 403: one connect_error, then polling at once; acks both ways, binary, a server push', async () => {
+/** io() to /info with WebSocket blocked (as `upgradeAnswer` says) and polling allowed; resolves once connected. */
+async function connectBlocked(fallbackAfter: number): Promise<{ info: Socket; transports: string[]; errors: SocketError[] }> {
   const transports: string[] = []
   const errors: SocketError[] = []
   const info = io(`${server.url}/info`, {
     connectSocket: blockedConnectSocket(),
     transports: ['websocket', 'polling'],
-    fallbackAfter: 3,
+    fallbackAfter,
     request: createFetchRequest(),
     reconnect: { minDelay: 5, maxDelay: 20 },
     lifecycle: false,
@@ -88,6 +89,11 @@ test('WebSocket refused with 403: one connect_error, then polling at once; acks 
   info.io.on('transport', (t) => transports.push(t))
   info.on('connect_error', (e: SocketError) => errors.push(e))
   await next(info, 'connect')
+  return { info, transports, errors }
+}
+
+test('WebSocket refused with 403: one connect_error, then polling at once; acks both ways, binary, a server push', async () => {
+  const { info, transports, errors } = await connectBlocked(3)
   expect(errors.map((e) => e.code)).toEqual(['CONNECT_FAILED'])
   expect(transports).toEqual(['polling'])
   expect(info.io.transport).toBe('polling')
@@ -102,20 +108,7 @@ test('WebSocket refused with 403: one connect_error, then polling at once; acks 
 
 test('WebSocket upgrades dropped without an answer: connect_error fallbackAfter times, then polling', async () => {
   upgradeAnswer = 'drop'
-  const transports: string[] = []
-  const errors: SocketError[] = []
-  const info = io(`${server.url}/info`, {
-    connectSocket: blockedConnectSocket(),
-    transports: ['websocket', 'polling'],
-    fallbackAfter: 2,
-    request: createFetchRequest(),
-    reconnect: { minDelay: 5, maxDelay: 20 },
-    lifecycle: false,
-  })
-  clients.push(info)
-  info.io.on('transport', (t) => transports.push(t))
-  info.on('connect_error', (e: SocketError) => errors.push(e))
-  await next(info, 'connect')
+  const { info, transports, errors } = await connectBlocked(2)
   expect(errors.map((e) => e.code)).toEqual(['CONNECT_FAILED', 'CONNECT_FAILED'])
   expect(transports).toEqual(['polling'])
   expect(await info.emitWithAck('n', 7)).toBe(7)

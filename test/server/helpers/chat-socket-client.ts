@@ -1,5 +1,5 @@
 import WebSocket from 'ws'
-import { ChatSocket, createNodeConnectSocket } from '../../../src'
+import { ChatSocket, createNodeConnectSocket, type ChatSocketOptions } from '../../../src'
 import type { Frame } from '../../../src/types'
 
 export interface ChatClient {
@@ -18,8 +18,13 @@ export interface ChatClient {
  * A ChatSocket over the Node adapter, the way the mini-program and the console use it:
  * the token as a Bearer header, resolved on every connect; fast reconnects for tests.
  * `url` may be a function, e.g. one that waits for a test's go-ahead before each connect.
+ * `options` replace these settings option by option (a `queue` given replaces the whole `queue`).
  */
-export function chatClient(url: string | (() => Promise<string>), token: () => string): ChatClient {
+export function chatClient(
+  url: string | (() => Promise<string>),
+  token: () => string,
+  options: Partial<Omit<ChatSocketOptions, 'url' | 'header'>> = {},
+): ChatClient {
   const socket = new ChatSocket({
     url,
     header: () => ({ authorization: `Bearer ${token()}` }),
@@ -27,6 +32,7 @@ export function chatClient(url: string | (() => Promise<string>), token: () => s
     lifecycle: false,
     reconnect: { minDelay: 20, maxDelay: 200, jitter: 0 },
     queue: { sendTimeout: 20_000 },
+    ...options,
   })
   const pushes: Frame[] = []
   const waiters: Array<{ match: (f: Frame) => boolean; resolve: (f: Frame) => void }> = []
